@@ -1,0 +1,118 @@
+"""One libcst traversal per Python document, running every enabled rule together."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from migrator.findings import Finding, Severity, Span
+from migrator.rules import RULE_MODULES, rule_info
+from migrator.rules.base import Judgement, Location, ModuleContext, Rule
+from migrator.suppressions import Suppressions
+
+
+@dataclass
+class Analysis:
+    findings: list[Finding] = field(default_factory=list)
+    suppressions: Suppressions = field(default_factory=Suppressions)
+    parsed: bool = True
+
+
+class _CommentCollector(cst.BatchableCSTVisitor):
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, suppressions: Suppressions, location: Location) -> None:
+        super().__init__()
+        self.suppressions = suppressions
+        self.location = location
+
+    def visit_Comment(self, node: cst.Comment) -> None:
+        line = self.get_metadata(PositionProvider, node).start.line + self.location.line_offset
+        cell = None if self.location.cell is None else self.location.cell + 1
+        self.suppressions.add_comment(line, node.value, cell)
+
+
+@lru_cache(maxsize=None)
+def visitor_rules(codes: frozenset[str]) -> tuple[type[Rule], ...]:
+    """The libcst rule classes among ``codes``, in code order."""
+    rules: list[type[Rule]] = []
+    for code in sorted(codes):
+        if code not in RULE_MODULES:
+            continue
+        try:
+            info = rule_info(code)
+        except ModuleNotFoundError:  # a rule of a later milestone not built into this copy
+            continue
+        if isinstance(info, type) and issubclass(info, Rule):
+            rules.append(info)
+    return tuple(rules)
+
+
+def parse_error_finding(path: str, reason: str, line: int = 1, column: int = 1,
+                        cell: int | None = None) -> Finding:
+    return Finding(
+        path=path,
+        span=Span(line, column, line, column, cell),
+        code="DSM900",
+        severity=Severity.ERROR,
+        message=reason,
+    )
+
+
+def _parse(text: str) -> cst.Module:
+    return cst.parse_module(text)
+
+
+def analyse_python(
+    text: str,
+    location: Location,
+    judgement: Judgement,
+    codes: frozenset[str],
+    suppressions: Suppressions | None = None,
+) -> Analysis:
+    """Findings of the enabled rules in one Python document; DSM900 if it does not parse."""
+    analysis = Analysis(suppressions=suppressions or Suppressions())
+    cell = None if location.cell is None else location.cell + 1
+    try:
+        module = _parse(text)
+    except cst.ParserSyntaxError as error:
+        analysis.parsed = False
+        reason = f"cannot parse: {error.message}"
+        analysis.findings.append(
+            parse_error_finding(location.path, reason, error.raw_line + location.line_offset,
+                                error.raw_column + 1, cell)
+        )
+        return analysis
+    except RecursionError:
+        analysis.parsed = False
+        reason = "cannot parse: expressions nested too deeply for the parser"
+        analysis.findings.append(parse_error_finding(location.path, reason, cell=cell))
+        return analysis
+    run_rules(module, text, location, judgement, codes, analysis)
+    return analysis
+
+
+def run_rules(module: cst.Module, text: str, location: Location, judgement: Judgement,
+              codes: frozenset[str], analysis: Analysis) -> ModuleContext:
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    context = ModuleContext(module, wrapper, text, location, judgement)
+    visitors: list[cst.BatchableCSTVisitor] = [_CommentCollector(analysis.suppressions, location)]
+    visitors.extend(rule(context) for rule in visitor_rules(codes))
+    try:
+        wrapper.visit_batched(visitors)
+    except RecursionError:
+        analysis.parsed = False
+        cell = None if location.cell is None else location.cell + 1
+        reason = "cannot analyse: expressions nested too deeply"
+        analysis.findings.append(parse_error_finding(location.path, reason, cell=cell))
+        return context
+    analysis.findings.extend(context.findings)
+    return context
+
+
+def rules_for(codes: Sequence[str]) -> tuple[type[Rule], ...]:
+    return visitor_rules(frozenset(codes))

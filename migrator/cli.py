@@ -1,0 +1,239 @@
+"""The command line: ``check``, ``fix``, ``rules``, ``explain`` (see SPEC.md)."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from migrator import __version__
+
+F = TypeVar("F", bound=Callable[..., Any])
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class UsageProblem(Exception):
+    """A problem the user can fix: printed as one line, exit 2."""
+
+
+def fail(message: str) -> NoReturn:
+    click.echo(f"deepseek-migrate: error: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def shared_options(command: F) -> F:
+    """The options SPEC.md gives both ``check`` and ``fix``."""
+    options = [
+        click.argument("paths", nargs=-1, type=str),
+        click.option("--output-format", type=click.Choice(
+            ["full", "concise", "json", "sarif", "github", "gitlab", "junit"]),
+            help="Report format (default: full on a terminal, concise otherwise)."),
+        click.option("--select", help="Comma-separated rule codes or prefixes to enable."),
+        click.option("--ignore", help="Comma-separated rule codes or prefixes to disable."),
+        click.option("--today", help="Judge deadlines at this moment: YYYY-MM-DD[THH:MM[:SS]Z]."),
+        click.option("--target", help="Successor for retired IDs (default deepseek-v4-flash)."),
+        click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain."),
+        click.option("--fail-on", type=click.Choice(["error", "warning", "info"]),
+                     help="Lowest severity that makes the exit code 1 (default warning)."),
+        click.option("--exclude", help="Gitignore-style patterns that replace the default excludes."),
+        click.option("--extend-exclude", help="Gitignore-style patterns to exclude as well."),
+        click.option("--extend-include", help="More file patterns to read, e.g. '*.md'."),
+        click.option("--force-exclude", is_flag=True, default=None,
+                     help="Apply excludes to files named on the command line too."),
+        click.option("--no-respect-gitignore", is_flag=True, default=False,
+                     help="Read files that .gitignore excludes."),
+        click.option("--config", type=click.Path(path_type=Path, dir_okay=False),
+                     help="Settings file (default: nearest pyproject.toml with the tool's table)."),
+        click.option("--catalog", type=click.Path(path_type=Path, dir_okay=False),
+                     help="Catalog file that overrides or extends the bundled one."),
+        click.option("--unsafe-fixes", is_flag=True, default=None,
+                     help="(fix) Also apply fixes marked unsafe."),
+        click.option("--no-progress", is_flag=True, help="Never draw a progress bar."),
+        click.option("--workers", type=click.IntRange(min=1),
+                     help="Processes used to parse and fix (default: CPU count)."),
+        click.option("--stdin-filename", help="The name of the source read from '-'."),
+        click.option("--statistics", is_flag=True, help="Print counts by rule instead of findings."),
+        click.option("--debug", is_flag=True, help="Show tracebacks of internal errors."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@dataclass
+class Invocation:
+    """Everything a run needs, resolved from the options, the config and the catalog."""
+
+    paths: tuple[str, ...]
+    options: dict[str, Any]
+    settings: Any
+    catalog: Any
+    plan: Any
+    output_format: str
+    workers: int
+
+    @property
+    def progress_allowed(self) -> bool:
+        from migrator.reporting import MACHINE_FORMATS
+
+        return (not self.options.get("no_progress")) and sys.stderr.isatty() and \
+            self.output_format not in MACHINE_FORMATS
+
+
+def resolve(paths: tuple[str, ...], options: dict[str, Any]) -> Invocation:
+    from migrator.catalog import CatalogError, load_catalog
+    from migrator.engine import Plan, default_workers
+    from migrator.findings import Severity
+    from migrator.rules import SelectorError, resolve_codes
+    from migrator.settings import ConfigError, load_settings, parse_today, split_codes, split_globs
+
+    try:
+        overrides: dict[str, Any] = {
+            "today": parse_today(options["today"]) if options.get("today") else None,
+            "target": options.get("target"),
+            "select": split_codes(options["select"]) if options.get("select") else None,
+            "ignore": split_codes(options["ignore"]) if options.get("ignore") else None,
+            "fail_on": Severity.parse(options["fail_on"]) if options.get("fail_on") else None,
+            "exclude": split_globs(options["exclude"]) if options.get("exclude") else None,
+            "extend_exclude": split_globs(options["extend_exclude"])
+            if options.get("extend_exclude") else None,
+            "extend_include": split_globs(options["extend_include"])
+            if options.get("extend_include") else None,
+            "force_exclude": options.get("force_exclude"),
+            "respect_gitignore": False if options.get("no_respect_gitignore") else None,
+            "unsafe_fixes": options.get("unsafe_fixes"),
+            "catalog_path": options.get("catalog"),
+        }
+        settings = load_settings(options.get("config"), Path.cwd(), overrides)
+        catalog = load_catalog(settings.catalog_path)
+        target = settings.target or catalog.default_target
+        catalog.target(target)
+        codes = resolve_codes(settings.select, settings.ignore)
+    except (ConfigError, CatalogError, SelectorError) as error:
+        fail(str(error))
+    except ValueError as error:
+        fail(str(error))
+    plan = Plan(
+        codes=codes,
+        today=settings.today,
+        target=target,
+        catalog_path=settings.catalog_path,
+        per_file_ignores=settings.per_file_ignores,
+        unsafe_fixes=bool(settings.unsafe_fixes),
+    )
+    output_format = options.get("output_format") or ("full" if sys.stdout.isatty() else "concise")
+    workers = options.get("workers") or default_workers()
+    return Invocation(paths, options, settings, catalog, plan, output_format, workers)
+
+
+def candidates(invocation: Invocation) -> Iterator[Any]:
+    """Files to read; problems met on the way are printed as one line each on stderr."""
+    from migrator.discovery import Candidate, DiscoveryError, DiscoveryOptions, Skipped, discover
+
+    settings = invocation.settings
+    options = DiscoveryOptions(
+        project_root=settings.project_root,
+        exclude=settings.exclude,
+        extend_exclude=settings.extend_exclude,
+        extend_include=settings.extend_include,
+        force_exclude=settings.force_exclude,
+        respect_gitignore=settings.respect_gitignore,
+    )
+    paths = [p for p in invocation.paths if p != "-"] if invocation.paths else []
+    if invocation.paths and not paths:
+        return
+    try:
+        for item in discover(paths, options):
+            if isinstance(item, Skipped):
+                click.echo(f"deepseek-migrate: skipped {item.display}: {item.reason}", err=True)
+            elif isinstance(item, Candidate):
+                yield item
+    except DiscoveryError as error:
+        fail(str(error))
+
+
+def stdin_candidate(invocation: Invocation) -> Any | None:
+    """The source read from ``-``, or None when excluded (``--force-exclude``)."""
+    from migrator.discovery import Candidate, DiscoveryOptions, discover, kind_of
+
+    name = invocation.options.get("stdin_filename") or "-"
+    settings = invocation.settings
+    if name != "-" and settings.force_exclude:
+        options = DiscoveryOptions(project_root=settings.project_root, exclude=settings.exclude,
+                                   extend_exclude=settings.extend_exclude, force_exclude=True,
+                                   respect_gitignore=settings.respect_gitignore)
+        try:
+            if Path(name).exists() and not any(True for _ in discover([name], options)):
+                return None
+        except Exception:  # noqa: BLE001 - the name need not exist on disk
+            pass
+    return Candidate(path=Path(name), display=name.replace("\\", "/"),
+                     kind=kind_of(name) or "python", explicit=True, record=False)
+
+
+def exit_code(findings: Sequence[Any], invocation: Invocation) -> int:
+    if invocation.options.get("exit_zero"):
+        return EXIT_OK
+    threshold = invocation.settings.fail_on.rank
+    return EXIT_FINDINGS if any(f.severity.rank >= threshold for f in findings) else EXIT_OK
+
+
+def guarded(command: F) -> F:
+    """Turn unexpected exceptions into one line and exit 2 (a traceback with --debug)."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except (SystemExit, click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            click.echo("deepseek-migrate: interrupted", err=True)
+            sys.exit(130)
+        except Exception as error:  # noqa: BLE001 - the last line of defence
+            if kwargs.get("debug"):
+                raise
+            fail(f"internal error: {type(error).__name__}: {error} (rerun with --debug for details)")
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="deepseek-migrate")
+def main() -> None:
+    """Find and rewrite retired DeepSeek model IDs and thinking-mode parameters."""
+
+
+@main.command()
+@shared_options
+@guarded
+def check(paths: tuple[str, ...], **options: Any) -> None:
+    """Report findings; never writes a file."""
+    from migrator.checking import run_check
+
+    invocation = resolve(paths, options)
+    sys.exit(run_check(invocation))
+
+
+@main.command(name="rules")
+@click.option("--output-format", type=click.Choice(["table", "json"]), default="table")
+def rules_command(output_format: str) -> None:
+    """Table of every rule: code, name, default severity, fixable."""
+    from migrator.explain import print_rules
+
+    print_rules(output_format)
+
+
+@main.command()
+@click.argument("code")
+def explain(code: str) -> None:
+    """One rule's documentation with a before/after example."""
+    from migrator.explain import explain_rule
+
+    if not explain_rule(code.upper()):
+        fail(f"unknown rule code {code!r} (run `deepseek-migrate rules` for the list)")

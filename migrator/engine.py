@@ -1,0 +1,186 @@
+"""The flow: candidates -> prefilter -> read -> analyse (in workers when worth it) -> outcomes.
+
+Everything a worker needs is in a picklable :class:`Plan`; a worker returns
+findings (and, when fixing, what it did), never a syntax tree.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from importlib import import_module
+from pathlib import Path
+
+from migrator.catalog import Catalog, load_catalog
+from migrator.discovery import Candidate
+from migrator.findings import Finding, Severity, Span
+
+# Which module reads which kind of file; each exposes ``read(data, request, judgement)``.
+READERS: dict[str, str] = {
+    "python": "migrator.sources.python",
+}
+# Below this many files that need parsing, a process pool costs more than it saves.
+POOL_THRESHOLD = 16
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What every file is judged by; small and picklable."""
+
+    codes: frozenset[str]
+    today: datetime
+    target: str
+    catalog_path: Path | None = None
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    unsafe_fixes: bool = False
+    prefilter: bool = True
+
+
+@dataclass
+class FileOutcome:
+    display: str
+    findings: list[Finding] = field(default_factory=list)
+    texts: dict[int | None, str] = field(default_factory=dict)  # kept only for files with findings
+    parsed: bool = False  # needed a parse (the prefilter let it through)
+
+
+@lru_cache(maxsize=4)
+def catalog_for(path: Path | None) -> Catalog:
+    return load_catalog(path)
+
+
+def read_bytes(candidate: Candidate, stdin_data: bytes | None = None) -> bytes:
+    if stdin_data is not None:
+        return stdin_data
+    with open(candidate.path, "rb") as handle:
+        return handle.read()
+
+
+def unreadable(candidate: Candidate, error: OSError) -> FileOutcome:
+    reason = error.strerror or type(error).__name__
+    finding = Finding(candidate.display, Span(1, 1, 1, 1), "DSM900", Severity.ERROR,
+                      f"cannot read: {reason.lower()}")
+    return FileOutcome(candidate.display, [finding])
+
+
+def needs_analysis(data: bytes, catalog: Catalog) -> bool:
+    """The prefilter: a plain bytes search; wide encodings must be decoded first."""
+    from migrator.sources.text import wide_bom
+
+    return catalog.might_match(data) or wide_bom(data) is not None or b"\0" in data[:4]
+
+
+def judgement_for(plan: Plan) -> object:
+    from migrator.rules.base import Judgement
+
+    return Judgement(catalog_for(plan.catalog_path), plan.today, plan.target, plan.unsafe_fixes)
+
+
+def analyse_bytes(candidate: Candidate, data: bytes, plan: Plan) -> tuple[FileOutcome, object]:
+    """Read one file's bytes with its kind's reader; returns the outcome and the document."""
+    from migrator.sources.base import ReadRequest
+
+    reader = import_module(READERS[candidate.kind])
+    document = reader.read(data, ReadRequest(candidate.display, plan.codes), judgement_for(plan))
+    findings = apply_per_file_ignores(candidate.display, document.findings, plan)
+    findings.sort(key=lambda f: f.sort_key)
+    texts = document.texts if findings else {}
+    return FileOutcome(candidate.display, findings, texts, parsed=True), document
+
+
+def check_file(candidate: Candidate, plan: Plan, stdin_data: bytes | None = None) -> FileOutcome:
+    try:
+        data = read_bytes(candidate, stdin_data)
+    except OSError as error:
+        return unreadable(candidate, error)
+    if plan.prefilter and not needs_analysis(data, catalog_for(plan.catalog_path)):
+        return FileOutcome(candidate.display)
+    return analyse_bytes(candidate, data, plan)[0]
+
+
+def apply_per_file_ignores(display: str, findings: list[Finding], plan: Plan) -> list[Finding]:
+    if not plan.per_file_ignores or not findings:
+        return list(findings)
+    ignored: set[str] = set()
+    for spec, codes in _compiled_ignores(plan.per_file_ignores):
+        if spec.match_file(display):
+            ignored.update(codes)
+    return [f for f in findings if not any(f.code.startswith(code) for code in ignored)]
+
+
+@lru_cache(maxsize=8)
+def _compiled_ignores(
+    table: tuple[tuple[str, tuple[str, ...]], ...],
+) -> list[tuple[object, tuple[str, ...]]]:
+    import pathspec
+
+    return [(pathspec.GitIgnoreSpec.from_lines([glob]), codes) for glob, codes in table]
+
+
+def _check_chunk(chunk: Sequence[Candidate], plan: Plan) -> list[FileOutcome]:
+    return [check_file(candidate, plan) for candidate in chunk]
+
+
+def chunked(items: Sequence[Candidate], workers: int) -> list[Sequence[Candidate]]:
+    size = max(1, -(-len(items) // (workers * 4)))
+    return [items[start : start + size] for start in range(0, len(items), size)]
+
+
+def default_workers() -> int:
+    return os.cpu_count() or 1
+
+
+def run_files(
+    candidates: Iterable[Candidate],
+    plan: Plan,
+    worker: Callable[[Sequence[Candidate], Plan], list[FileOutcome]] = _check_chunk,
+    workers: int = 1,
+    on_progress: Callable[[int], None] | None = None,
+) -> Iterator[FileOutcome]:
+    """Outcomes in candidate order. Files the prefilter rejects never leave this process."""
+    catalog = catalog_for(plan.catalog_path)
+    pending: list[Candidate] = []
+    outcomes: dict[str, FileOutcome] = {}
+    order: list[str] = []
+    for candidate in candidates:
+        order.append(candidate.display)
+        try:
+            data = read_bytes(candidate)
+        except OSError as error:
+            outcomes[candidate.display] = unreadable(candidate, error)
+            continue
+        if plan.prefilter and not needs_analysis(data, catalog):
+            outcomes[candidate.display] = FileOutcome(candidate.display)
+            if on_progress:
+                on_progress(1)
+        else:
+            pending.append(candidate)
+    for outcome in _analyse_pending(pending, plan, worker, workers, on_progress):
+        outcomes[outcome.display] = outcome
+    for display in order:
+        yield outcomes[display]
+
+
+def _analyse_pending(
+    pending: Sequence[Candidate],
+    plan: Plan,
+    worker: Callable[[Sequence[Candidate], Plan], list[FileOutcome]],
+    workers: int,
+    on_progress: Callable[[int], None] | None,
+) -> Iterator[FileOutcome]:
+    if workers <= 1 or len(pending) < POOL_THRESHOLD:
+        for candidate in pending:
+            yield from worker([candidate], plan)
+            if on_progress:
+                on_progress(1)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        chunks = chunked(pending, workers)
+        for chunk, results in zip(chunks, pool.map(worker, chunks, [plan] * len(chunks))):
+            yield from results
+            if on_progress:
+                on_progress(len(chunk))

@@ -1,0 +1,81 @@
+"""The data every stage shares: findings, fixes and the text edits a fix is made of."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Literal
+
+Applicability = Literal["safe", "unsafe"]
+
+
+class Severity(str, Enum):
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return _RANKS[self]
+
+    @classmethod
+    def parse(cls, value: str) -> Severity:
+        try:
+            return cls(value)
+        except ValueError:
+            choices = ", ".join(s.value for s in cls)
+            raise ValueError(f"{value!r} is not a severity (choose {choices})") from None
+
+
+_RANKS = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+@dataclass(frozen=True, order=True)
+class TextEdit:
+    """Replace ``document[start:end]`` (character offsets) with ``text``.
+
+    ``cell`` names the notebook cell (0-based) whose source is the document;
+    ``None`` means the whole decoded file.
+    """
+
+    start: int
+    end: int
+    text: str
+    cell: int | None = None
+
+
+@dataclass(frozen=True)
+class Fix:
+    applicability: Applicability
+    description: str
+    edits: tuple[TextEdit, ...]
+
+
+@dataclass(frozen=True)
+class Span:
+    """1-based lines, 1-based columns counted in characters (end exclusive)."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    cell: int | None = None  # 1-based notebook cell, for reports
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: str
+    span: Span
+    code: str
+    severity: Severity
+    message: str
+    model: str | None = None
+    replacement: str | None = None
+    deadline: str | None = None
+    fix: Fix | None = None
+    # Why no safe fix was offered (collision, unknown call site, …), for the fix summary.
+    unfixable_reason: str | None = field(default=None, compare=False)
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, int, str]:
+        return (self.path, self.span.cell or 0, self.span.line, self.span.column, self.code)

@@ -1,0 +1,104 @@
+"""Report formats: one module per format, all fed the same :class:`Report`."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from importlib import import_module
+from typing import TextIO
+
+from migrator import __version__
+from migrator.catalog import Catalog, format_utc
+from migrator.findings import Finding, Severity
+
+FORMATS: dict[str, str] = {
+    "full": "migrator.reporting.full",
+    "concise": "migrator.reporting.concise",
+    "json": "migrator.reporting.json_format",
+    "sarif": "migrator.reporting.sarif",
+    "github": "migrator.reporting.github",
+    "gitlab": "migrator.reporting.gitlab",
+    "junit": "migrator.reporting.junit",
+}
+# Formats read by programs: nothing else may be written to standard output with them.
+MACHINE_FORMATS = frozenset({"json", "sarif", "github", "gitlab", "junit"})
+
+
+@dataclass
+class Report:
+    findings: list[Finding]
+    files_scanned: int
+    today: datetime
+    catalog: Catalog
+    texts: dict[str, dict[int | None, str]] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)  # every file scanned, for per-file formats
+    version: str = __version__
+
+    @property
+    def today_text(self) -> str:
+        return format_utc(self.today)
+
+    def by_code(self) -> dict[str, int]:
+        return dict(sorted(Counter(f.code for f in self.findings).items()))
+
+    def by_severity(self) -> dict[Severity, int]:
+        counts = Counter(f.severity for f in self.findings)
+        return {severity: counts[severity] for severity in reversed(Severity) if counts[severity]}
+
+    def source_line(self, finding: Finding, line: int) -> str | None:
+        from migrator.sources.text import LineIndex
+
+        texts = self.texts.get(finding.path)
+        if texts is None:
+            return None
+        cell = None if finding.span.cell is None else finding.span.cell - 1
+        text = texts.get(cell)
+        if text is None:
+            return None
+        index = LineIndex(text)
+        return index.line_text(line) if 1 <= line <= len(index.starts) else None
+
+
+def render(format_name: str, report: Report, out: TextIO, *, color: bool = False) -> None:
+    module = import_module(FORMATS[format_name])
+    module.render(report, out, color=color)
+
+
+def location_text(finding: Finding) -> str:
+    span = finding.span
+    cell = f"cell {span.cell}:" if span.cell is not None else ""
+    return f"{finding.path}:{cell}{span.line}:{span.column}"
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def summary_line(report: Report) -> str:
+    """One line for people: what was scanned, what was found, how late it is."""
+    scanned = plural(report.files_scanned, "file")
+    if not report.findings:
+        return f"No findings in {scanned} scanned."
+    severities = ", ".join(
+        plural(count, severity.value) for severity, count in report.by_severity().items()
+    )
+    text = f"Found {plural(len(report.findings), 'finding')} ({severities}) in {scanned} scanned."
+    return text + deadline_note(report)
+
+
+def deadline_note(report: Report) -> str:
+    from migrator.verdicts import human_moment
+
+    deadlines = sorted({f.deadline for f in report.findings if f.deadline and f.code == "DSM001"})
+    notes = []
+    for deadline in deadlines:
+        moment = datetime.strptime(deadline, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=report.today.tzinfo)
+        days = (report.today - moment).days
+        models = sorted({f.model for f in report.findings if f.deadline == deadline and f.model})
+        names = ", ".join(models)
+        if days >= 0:
+            notes.append(f" {names} retired on {human_moment(moment)}, {plural(days, 'day')} ago.")
+        else:
+            notes.append(f" {names} retire on {human_moment(moment)}, in {plural(-days, 'day')}.")
+    return "".join(notes)

@@ -1,0 +1,53 @@
+"""The JSON report of SPEC.md: one object on standard output."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TextIO
+
+from migrator.findings import Finding
+from migrator.reporting import Report
+
+
+def finding_object(finding: Finding) -> dict[str, Any]:
+    span = finding.span
+    data: dict[str, Any] = {
+        "path": finding.path,
+        "line": span.line,
+        "column": span.column,
+        "end_line": span.end_line,
+        "end_column": span.end_column,
+        "code": finding.code,
+        "severity": finding.severity.value,
+        "message": finding.message,
+        "model": finding.model,
+        "replacement": finding.replacement,
+        "deadline": finding.deadline,
+        "fix": (
+            None
+            if finding.fix is None
+            else {"applicability": finding.fix.applicability, "description": finding.fix.description}
+        ),
+    }
+    if span.cell is not None:
+        data["cell"] = span.cell
+    return data
+
+
+def report_object(report: Report) -> dict[str, Any]:
+    return {
+        "tool": "deepseek-migrate",
+        "version": report.version,
+        "today": report.today_text,
+        "findings": [finding_object(finding) for finding in report.findings],
+        "summary": {
+            "files_scanned": report.files_scanned,
+            "findings": len(report.findings),
+            "by_code": report.by_code(),
+        },
+    }
+
+
+def render(report: Report, out: TextIO, *, color: bool = False) -> None:
+    json.dump(report_object(report), out, indent=2, ensure_ascii=False)
+    out.write("\n")

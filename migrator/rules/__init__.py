@@ -1,0 +1,68 @@
+"""The rule registry: every code SPEC.md names, and the module that implements it.
+
+Selecting codes needs only this table; the rule modules (and libcst with them)
+are imported when a file actually has to be parsed, or when `rules`/`explain`
+print their documentation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from migrator.rules.base import RuleInfo
+
+RULE_MODULES: dict[str, str] = {
+    "DSM001": "dsm001_retired_model_id",
+    "DSM002": "dsm002_retired_model_mention",
+    "DSM003": "dsm003_expired_base_url",
+    "DSM101": "dsm101_thinking_ignores_sampling",
+    "DSM102": "dsm102_implicit_thinking",
+    "DSM103": "dsm103_remapped_reasoning_effort",
+    "DSM104": "dsm104_anthropic_budget_tokens",
+    "DSM105": "dsm105_reasoning_content_dropped",
+    "DSM201": "dsm201_superseded_model_id",
+    "DSM900": "dsm900_parse_error",
+}
+ALL_CODES: tuple[str, ...] = tuple(RULE_MODULES)
+
+
+class SelectorError(ValueError):
+    pass
+
+
+def _expand(selector: str) -> set[str]:
+    if selector == "ALL":
+        return set(ALL_CODES)
+    matched = {code for code in ALL_CODES if code.startswith(selector)}
+    if not matched:
+        raise SelectorError(
+            f"unknown rule code or prefix {selector!r} (codes: {', '.join(ALL_CODES)})"
+        )
+    return matched
+
+
+def resolve_codes(select: Iterable[str], ignore: Iterable[str]) -> frozenset[str]:
+    """Codes enabled by ``--select`` minus ``--ignore``; prefixes like ``DSM1`` allowed."""
+    chosen: set[str] = set()
+    for selector in select:
+        chosen |= _expand(selector)
+    for selector in ignore:
+        chosen -= _expand(selector)
+    return frozenset(chosen)
+
+
+def rule_info(code: str) -> RuleInfo:
+    """The rule class for a code (imports its module, and libcst with it)."""
+    module = import_module(f"migrator.rules.{RULE_MODULES[code]}")
+    info: RuleInfo = module.RULE
+    return info
+
+
+def available_codes() -> list[str]:
+    """Codes whose module exists in this build."""
+    from importlib.util import find_spec
+
+    return [code for code, name in RULE_MODULES.items() if find_spec(f"migrator.rules.{name}")]

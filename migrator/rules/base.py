@@ -1,0 +1,161 @@
+"""The libcst side of a rule: one batched traversal, a shared module context, one way to report."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from typing import TYPE_CHECKING, ClassVar, TypeVar
+
+import libcst as cst
+from libcst.metadata import BaseMetadataProvider, MetadataWrapper, PositionProvider
+
+from migrator.catalog import Catalog, ModelMatch
+from migrator.findings import Finding, Fix, Severity, Span, TextEdit
+from migrator.rules.meta import RuleMeta
+from migrator.sources.text import LineIndex
+from migrator.strings import StringClaims
+
+if TYPE_CHECKING:
+    from migrator.context import RequestIndex
+
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """What a rule needs from the run: the moment, the rewrite target, the catalog."""
+
+    catalog: Catalog
+    today: datetime
+    target: str
+    unsafe_fixes: bool = False
+
+
+@dataclass
+class Location:
+    """Where a Python document sits in its file (a notebook cell, a Markdown block)."""
+
+    path: str
+    cell: int | None = None  # 0-based index of the notebook cell
+    line_offset: int = 0
+    offset_base: int = 0
+
+
+@dataclass
+class ModuleContext:
+    """Everything the rules of one document share; computed once, lazily."""
+
+    module: cst.Module
+    wrapper: MetadataWrapper
+    text: str
+    location: Location
+    judgement: Judgement
+    findings: list[Finding] = field(default_factory=list)
+
+    @cached_property
+    def lines(self) -> LineIndex:
+        return LineIndex(self.text)
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.judgement.catalog
+
+    @cached_property
+    def gateway_module(self) -> bool:
+        return self.catalog.is_gateway_text(self.text)
+
+    @cached_property
+    def strings(self) -> StringClaims:
+        return StringClaims(self.catalog, self.gateway_module)
+
+    @cached_property
+    def requests(self) -> RequestIndex:
+        from migrator.context import RequestIndex
+
+        return RequestIndex(self)
+
+    def metadata(self, provider: type[BaseMetadataProvider[_T]]) -> dict[cst.CSTNode, _T]:
+        resolved = self.wrapper.resolve(provider)
+        return resolved  # type: ignore[return-value]
+
+    def start_offset(self, node: cst.CSTNode) -> int:
+        start = self.metadata(PositionProvider)[node].start
+        return self.lines.offset(start.line, start.column)
+
+    def node_range(self, node: cst.CSTNode) -> tuple[int, int]:
+        """Character offsets of a node's own source in the document."""
+        position = self.metadata(PositionProvider)[node]
+        return (
+            self.lines.offset(position.start.line, position.start.column),
+            self.lines.offset(position.end.line, position.end.column),
+        )
+
+    def span(self, start: int, end: int) -> Span:
+        line, column = self.lines.position(start)
+        end_line, end_column = self.lines.position(end)
+        shift = self.location.line_offset
+        cell = None if self.location.cell is None else self.location.cell + 1
+        return Span(line + shift, column, end_line + shift, end_column, cell)
+
+    def node_span(self, node: cst.CSTNode) -> Span:
+        return self.span(*self.node_range(node))
+
+    def edit(self, start: int, end: int, text: str) -> TextEdit:
+        base = self.location.offset_base
+        return TextEdit(start + base, end + base, text, self.location.cell)
+
+    def replace_node(self, node: cst.CSTNode, text: str) -> TextEdit:
+        return self.edit(*self.node_range(node), text)
+
+
+class Rule(RuleMeta, cst.BatchableCSTVisitor):
+    """A rule is a batchable libcst visitor: ``visit_*`` methods decide and ``report``."""
+
+    METADATA_DEPENDENCIES: ClassVar[tuple[type[BaseMetadataProvider[object]], ...]] = (
+        PositionProvider,
+    )
+
+    def __init__(self, context: ModuleContext) -> None:
+        super().__init__()
+        self.context = context
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.context.catalog
+
+    def report(
+        self,
+        where: cst.CSTNode | Span,
+        message: str,
+        *,
+        severity: Severity | None = None,
+        model: str | None = None,
+        replacement: str | None = None,
+        deadline: str | None = None,
+        fix: Fix | None = None,
+        unfixable_reason: str | None = None,
+    ) -> None:
+        span = where if isinstance(where, Span) else self.context.node_span(where)
+        self.context.findings.append(
+            Finding(
+                path=self.context.location.path,
+                span=span,
+                code=self.code,
+                severity=severity or self.default_severity,
+                message=message,
+                model=model,
+                replacement=replacement,
+                deadline=deadline,
+                fix=fix,
+                unfixable_reason=unfixable_reason,
+            )
+        )
+
+    def mention_spans(self, node: cst.CSTNode) -> Iterator[tuple[Span, ModelMatch]]:
+        """Retired IDs standing as words in the source text of a string part or comment."""
+        raw = getattr(node, "value", "")
+        start = self.context.start_offset(node)
+        for mention in self.context.strings.mentions(raw):
+            yield self.context.span(start + mention.start, start + mention.end), mention.match

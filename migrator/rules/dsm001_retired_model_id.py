@@ -1,0 +1,98 @@
+"""DSM001 retired-model-id.
+
+Upstream: https://api-docs.deepseek.com/news/news260424 (the legacy aliases
+``deepseek-chat`` and ``deepseek-reasoner`` retire on 2026-07-24 15:59 UTC).
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from migrator.findings import Severity
+from migrator.rules.base import Rule
+from migrator.rules.meta import Invalid, Valid
+from migrator.strings import StringNode
+from migrator.verdicts import retired_id_verdict
+
+
+class RetiredModelId(Rule):
+    """
+    ## What it does
+    Finds a string whose whole value is a retired DeepSeek model ID (`deepseek-chat`,
+    `deepseek-reasoner`, `deepseek-coder`), bare or in a client library's spelling
+    (`deepseek/deepseek-chat` for LiteLLM and DSPy, `deepseek:deepseek-chat` for
+    LangChain's `init_chat_model` and pydantic-ai), wherever it stands: a call argument, a
+    payload, a constant, a default, a comparison, a `Literal`, an Enum member.
+
+    ## Why
+    The legacy aliases were retired on 2026-07-24 15:59 UTC: every request that still
+    names them fails with HTTP 400. `deepseek-chat` was the non-thinking mode and
+    `deepseek-reasoner` the thinking mode of the same model, which is now
+    `deepseek-v4-flash`. V4 thinks by default, so the faithful replacement of
+    `deepseek-chat` is `deepseek-v4-flash` **with thinking disabled**.
+
+    Gateway and hub names that merely look alike (`deepseek/deepseek-chat:free` on
+    OpenRouter, Ollama's `deepseek-r1:7b`, `deepseek-ai/DeepSeek-V3`) are not DeepSeek API
+    IDs and are never reported.
+    """
+
+    code = "DSM001"
+    name = "retired-model-id"
+    summary = "a string that is, as a whole, a retired DeepSeek model ID"
+    default_severity = Severity.ERROR
+    fixable = "sometimes"
+    fix_safety = (
+        "Safe where the request the ID reaches is known: the ID is replaced by the target and, "
+        "for `deepseek-chat` / `deepseek-coder`, thinking is disabled explicitly at that request "
+        "in the client library's own spelling. Unsafe where the request cannot be followed "
+        "(the value leaves the module, or is a configuration value). Absent where the code tells "
+        "two legacy IDs apart (dict keys, comparisons, `Literal` / Enum members, branches): "
+        "rewriting both to one successor would merge them."
+    )
+    upstream = "https://api-docs.deepseek.com/news/news260424"
+    VALID = (
+        Valid('client.chat.completions.create(model="deepseek-v4-flash", messages=[])\n'),
+        Valid('MODEL = "deepseek/deepseek-chat-v3-0324"  # an OpenRouter catalogue ID\n'),
+        Valid('ollama.chat(model="deepseek-r1:7b", messages=[])\n'),
+        Valid('tokenizer = AutoTokenizer.from_pretrained("deepseek-ai/deepseek-coder-6.7b-instruct")\n'),
+        Valid('BOT_NAME = "my-deepseek-chat-bot"\n'),
+        Valid(
+            'client = OpenAI(base_url="https://openrouter.ai/api/v1")\n'
+            'client.chat.completions.create(model="deepseek/deepseek-chat", messages=[])\n'
+        ),
+    )
+    INVALID = (
+        Invalid('client.chat.completions.create(model="deepseek-chat", messages=[])\n'),
+        Invalid('llm = dspy.LM("deepseek/deepseek-reasoner")\n'),
+        Invalid('agent = Agent("deepseek:deepseek-chat")\n'),
+        Invalid('MODEL = os.getenv("DEEPSEEK_MODEL", "deepseek-" "chat")\n'),
+        Invalid('Model = Literal["deepseek-chat", "deepseek-reasoner"]\n', count=2),
+        Invalid('if model == b"deepseek-coder":\n    pass\n'),
+    )
+
+    def _check(self, node: StringNode) -> None:
+        match = self.context.strings.whole_match(node)
+        if match is None or not match.model.is_retired:
+            return
+        judgement = self.context.judgement
+        verdict = retired_id_verdict(match, judgement.catalog, judgement.today, judgement.target)
+        self.report(
+            node,
+            verdict.message,
+            severity=verdict.severity,
+            model=verdict.model,
+            replacement=verdict.replacement,
+            deadline=verdict.deadline,
+        )
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        self._check(node)
+
+    def visit_ConcatenatedString(self, node: cst.ConcatenatedString) -> None:
+        self._check(node)
+
+    def visit_FormattedString(self, node: cst.FormattedString) -> None:
+        self._check(node)
+
+
+RULE = RetiredModelId

@@ -1,0 +1,193 @@
+"""Run settings: command-line options over ``[tool.deepseek-migrate]`` over defaults.
+
+Settings are plain, picklable data so worker processes receive them whole.
+An unknown key or a bad value is a :class:`ConfigError` naming it (exit 2).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from migrator.catalog import CatalogError, parse_utc
+from migrator.findings import Severity
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+SECTION = "deepseek-migrate"
+TODAY_ENV = "DEEPSEEK_MIGRATE_TODAY"
+
+
+class ConfigError(ValueError):
+    """A setting that cannot be used; the message names it and says what is allowed."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    today: datetime
+    target: str | None = None  # None: the catalog's default target
+    select: tuple[str, ...] = ("ALL",)
+    ignore: tuple[str, ...] = ()
+    fail_on: Severity = Severity.WARNING
+    exclude: tuple[str, ...] | None = None
+    extend_exclude: tuple[str, ...] = ()
+    extend_include: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    force_exclude: bool = False
+    respect_gitignore: bool = True
+    unsafe_fixes: bool = False
+    catalog_path: Path | None = None
+    project_root: Path = field(default_factory=Path.cwd)
+    config_path: Path | None = None
+
+    def with_overrides(self, **changes: Any) -> Settings:
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def parse_today(value: str, where: str = "--today") -> datetime:
+    try:
+        return parse_utc(value, where)
+    except CatalogError as error:
+        raise ConfigError(str(error)) from None
+
+
+def default_today() -> datetime:
+    from_env = os.environ.get(TODAY_ENV)
+    if from_env:
+        return parse_today(from_env, TODAY_ENV)
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def split_codes(value: str | Sequence[str]) -> tuple[str, ...]:
+    items = value.split(",") if isinstance(value, str) else list(value)
+    return tuple(item.strip().upper() for item in items if item.strip())
+
+
+def split_globs(value: str | Sequence[str]) -> tuple[str, ...]:
+    items = value.split(",") if isinstance(value, str) else list(value)
+    return tuple(item.strip() for item in items if item.strip())
+
+
+# -- configuration files ---------------------------------------------------------------
+
+
+def _has_section(path: Path) -> bool:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+    return SECTION in data.get("tool", {})
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest ``pyproject.toml`` with a ``[tool.deepseek-migrate]`` table."""
+    for directory in (start, *start.parents):
+        candidate = directory / "pyproject.toml"
+        if candidate.is_file() and _has_section(candidate):
+            return candidate
+    return None
+
+
+def find_project_root(start: Path) -> Path:
+    for directory in (start, *start.parents):
+        if (directory / ".git").exists() or (directory / "pyproject.toml").is_file():
+            return directory
+    return start
+
+
+def read_config(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(f"cannot read config {path}: {error.strerror or error}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"config {path} is not UTF-8 text") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"config {path} is not valid TOML: {error}") from None
+    if path.name == "pyproject.toml":
+        section = data.get("tool", {}).get(SECTION, {})
+    else:  # a dedicated file may hold the table at the top level or under [tool.deepseek-migrate]
+        section = data.get("tool", {}).get(SECTION, data)
+    if not isinstance(section, dict):
+        raise ConfigError(f"{path}: [tool.{SECTION}] must be a table")
+    return section
+
+
+def _str_list(value: Any, key: str, path: Path) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return split_globs(value)
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return tuple(value)
+    raise ConfigError(f"{path}: `{key}` must be a list of strings")
+
+
+def _bool(value: Any, key: str, path: Path) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{path}: `{key}` must be true or false")
+    return value
+
+
+def _per_file_ignores(value: Any, path: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: `per-file-ignores` must be a table of glob = [codes]")
+    return tuple(
+        (glob, split_codes(_str_list(codes, f"per-file-ignores.{glob}", path)))
+        for glob, codes in value.items()
+    )
+
+
+def _severity(value: Any, key: str, path: Path) -> Severity:
+    try:
+        return Severity.parse(str(value))
+    except ValueError as error:
+        raise ConfigError(f"{path}: `{key}`: {error}") from None
+
+
+_KEYS: Mapping[str, tuple[str, Any]] = {
+    "select": ("select", lambda v, k, p: split_codes(_str_list(v, k, p))),
+    "ignore": ("ignore", lambda v, k, p: split_codes(_str_list(v, k, p))),
+    "exclude": ("exclude", _str_list),
+    "extend-exclude": ("extend_exclude", _str_list),
+    "extend-include": ("extend_include", _str_list),
+    "per-file-ignores": ("per_file_ignores", lambda v, k, p: _per_file_ignores(v, p)),
+    "target": ("target", lambda v, k, p: str(v)),
+    "fail-on": ("fail_on", _severity),
+    "force-exclude": ("force_exclude", _bool),
+    "respect-gitignore": ("respect_gitignore", _bool),
+    "unsafe-fixes": ("unsafe_fixes", _bool),
+    "catalog": ("catalog_path", lambda v, k, p: (p.parent / str(v))),
+    "today": ("today", lambda v, k, p: parse_today(str(v), f"{p}: today")),
+}
+
+
+def settings_from_config(section: Mapping[str, Any], path: Path) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for key, raw in section.items():
+        if key not in _KEYS:
+            known = ", ".join(sorted(_KEYS))
+            raise ConfigError(f"{path}: unknown key `{key}` in [tool.{SECTION}] (known keys: {known})")
+        attribute, convert = _KEYS[key]
+        values[attribute] = convert(raw, key, path)
+    return values
+
+
+def load_settings(config: Path | None, cwd: Path, overrides: Mapping[str, Any]) -> Settings:
+    """Defaults, then the config file, then the command line (``None`` = not given)."""
+    config_path = config if config is not None else find_config(cwd)
+    if config is not None and not config.is_file():
+        raise ConfigError(f"--config {config}: no such file")
+    from_file = settings_from_config(read_config(config_path), config_path) if config_path else {}
+    root = config_path.parent if config_path else find_project_root(cwd)
+    base = Settings(today=from_file.pop("today", None) or default_today(), project_root=root,
+                    config_path=config_path)
+    return base.with_overrides(**from_file).with_overrides(**overrides)

@@ -1,0 +1,31 @@
+"""What a file reader hands the engine."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from migrator.findings import Finding, TextEdit
+
+Render = Callable[[Sequence[TextEdit]], bytes]
+
+
+@dataclass
+class Document:
+    """A file as read: the text of each part, its findings, and how to write it back.
+
+    ``texts`` maps ``None`` to the whole decoded file, or a 0-based notebook cell
+    index to that cell's source. ``render`` turns text edits into the new file
+    bytes; ``None`` means the file must never be rewritten (a parse error).
+    """
+
+    findings: list[Finding] = field(default_factory=list)
+    texts: dict[int | None, str] = field(default_factory=dict)
+    render: Render | None = None
+    reparse: Callable[[bytes], bool] | None = None  # does rewritten output still parse?
+
+
+@dataclass(frozen=True)
+class ReadRequest:
+    path: str  # display path
+    codes: frozenset[str]

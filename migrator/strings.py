@@ -1,0 +1,89 @@
+"""What a string literal is, as a whole: its value, and whether it names a catalog model.
+
+Shared by the rules and the fixes so the decision is made once per node.
+Implicit concatenations and placeholder-free f-strings are judged by their
+whole value; their pieces are then claimed and never judged on their own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from migrator.catalog import Catalog, Mention, ModelMatch
+
+StringNode = cst.SimpleString | cst.ConcatenatedString | cst.FormattedString
+
+
+def literal_value(node: cst.BaseExpression) -> str | None:
+    """The value of a string literal with no placeholders; bytes are read as Latin-1."""
+    if isinstance(node, cst.SimpleString):
+        try:
+            value = node.evaluated_value
+        except (ValueError, SyntaxError):  # pragma: no cover - libcst parsed it already
+            return None
+        return value.decode("latin-1") if isinstance(value, bytes) else value
+    if isinstance(node, cst.ConcatenatedString):
+        left, right = literal_value(node.left), literal_value(node.right)
+        return None if left is None or right is None else left + right
+    if isinstance(node, cst.FormattedString):
+        if all(isinstance(part, cst.FormattedStringText) for part in node.parts):
+            text = "".join(part.value for part in node.parts if isinstance(part, cst.FormattedStringText))
+            return text.replace("{{", "{").replace("}}", "}")
+    return None
+
+
+def string_pieces(node: cst.BaseExpression) -> list[cst.SimpleString | cst.FormattedString]:
+    if isinstance(node, cst.ConcatenatedString):
+        return [*string_pieces(node.left), *string_pieces(node.right)]
+    if isinstance(node, (cst.SimpleString, cst.FormattedString)):
+        return [node]
+    return []
+
+
+def _inner_strings(node: cst.ConcatenatedString) -> list[cst.BaseExpression]:
+    inner: list[cst.BaseExpression] = []
+    for side in (node.left, node.right):
+        inner.append(side)
+        if isinstance(side, cst.ConcatenatedString):
+            inner.extend(_inner_strings(side))
+    return inner
+
+
+@dataclass
+class StringClaims:
+    catalog: Catalog
+    gateway_module: bool
+    # id of each string node inside a concatenation -> whether the whole named a model
+    _claimed: dict[int, bool] = field(default_factory=dict)
+    _matches: dict[int, ModelMatch | None] = field(default_factory=dict)
+
+    def whole_match(self, node: StringNode) -> ModelMatch | None:
+        """The model a string names as a whole; ``None`` for pieces of a larger string."""
+        key = id(node)
+        if key in self._matches:
+            return self._matches[key]
+        if key in self._claimed:
+            return None
+        value = literal_value(node)
+        match = (
+            None
+            if value is None
+            else self.catalog.match_whole(value, gateway_module=self.gateway_module)
+        )
+        self._matches[key] = match
+        if isinstance(node, cst.ConcatenatedString):
+            for inner in _inner_strings(node):
+                self._claimed[id(inner)] = match is not None
+        return match
+
+    def is_claimed_piece(self, node: cst.CSTNode) -> bool:
+        return id(node) in self._claimed
+
+    def in_whole_match(self, node: cst.CSTNode) -> bool:
+        """True for a piece of a concatenation whose whole value names a model."""
+        return self._claimed.get(id(node), False)
+
+    def mentions(self, text: str) -> list[Mention]:
+        return self.catalog.mentions(text, gateway_module=self.gateway_module)

@@ -1,0 +1,92 @@
+"""Severity and wording of the model-ID findings, judged against the run's moment.
+
+Pure functions shared by the Python rules and the configuration-file readers,
+so a retired ID reads the same wherever it is found.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from migrator.catalog import Catalog, ModelEntry, ModelMatch, format_utc
+from migrator.findings import Severity
+
+
+@dataclass(frozen=True)
+class Verdict:
+    severity: Severity
+    message: str
+    model: str
+    replacement: str
+    deadline: str | None
+
+
+def human_moment(moment: datetime) -> str:
+    text = moment.strftime("%Y-%m-%d %H:%M UTC")
+    return text[: -len(" 00:00 UTC")] if text.endswith(" 00:00 UTC") else text
+
+
+def thinking_phrase(model: ModelEntry) -> str:
+    if model.successor_thinking == "disabled":
+        return "with thinking disabled"
+    return "with thinking enabled (the V4 default)"
+
+
+def _days(delta_seconds: float) -> str:
+    days = int(delta_seconds // 86400)
+    return "1 day" if days == 1 else f"{days} days"
+
+
+def retired_id_verdict(match: ModelMatch, catalog: Catalog, today: datetime, target: str) -> Verdict:
+    """DSM001: an error once the retirement moment has passed, a warning before it."""
+    model = match.model
+    replacement = match.respell(target)
+    advice = f"use `{replacement}` {thinking_phrase(model)}"
+    deadline = format_utc(model.retired_at) if model.retired_at else None
+    if model.retired_at is None:
+        message = f"`{match.spelled}` is retired ({model.note}); {advice}"
+        severity = Severity.ERROR
+    elif today >= model.retired_at:
+        since = _days((today - model.retired_at).total_seconds())
+        message = (
+            f"`{match.spelled}` was retired on {human_moment(model.retired_at)} ({since} ago) "
+            f"and requests now fail; {advice}"
+        )
+        severity = Severity.ERROR
+    else:
+        left = _days((model.retired_at - today).total_seconds())
+        message = (
+            f"`{match.spelled}` retires on {human_moment(model.retired_at)} ({left} left); {advice}"
+        )
+        severity = Severity.WARNING
+    return Verdict(severity, message, model.id, target, deadline)
+
+
+def mention_verdict(match: ModelMatch, catalog: Catalog, today: datetime, target: str) -> Verdict:
+    """DSM002: a mention in prose or a longer string is information, not a request."""
+    model = match.model
+    moment = model.retired_at
+    when = (
+        "retired"
+        if moment is None
+        else ("retired on " if today >= moment else "retires on ") + human_moment(moment)
+    )
+    message = (
+        f"mentions `{match.spelled}` ({when}); its successor is `{match.respell(target)}` "
+        f"{thinking_phrase(model)}"
+    )
+    deadline = format_utc(moment) if moment else None
+    return Verdict(Severity.INFO, message, model.id, target, deadline)
+
+
+def superseded_id_verdict(match: ModelMatch, target: str) -> Verdict:
+    """DSM201: a V4 ID that DeepSeek now serves with a newer model."""
+    model = match.model
+    since = f" since {human_moment(model.since)}" if model.since else ""
+    successor = model.successor or target
+    message = (
+        f"`{match.spelled}` is served by {model.served_by or 'a newer model'}{since}; "
+        f"the current ID is `{match.respell(successor)}`"
+    )
+    return Verdict(Severity.INFO, message, model.id, successor, None)

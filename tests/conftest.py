@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+TODAY = "2026-11-28T00:00:00Z"
+TODAY_DT = datetime(2026, 11, 28, tzinfo=timezone.utc)
+
+
+@pytest.fixture(autouse=True)
+def _pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DEEPSEEK_MIGRATE_TODAY", TODAY)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+def run_cli(*args: str, cwd: Path | None = None, input: bytes | None = None,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+    """Run ``python -m migrator`` in a subprocess, as a user would."""
+    full_env = {**os.environ, "DEEPSEEK_MIGRATE_TODAY": TODAY, **(env or {})}
+    return subprocess.run([sys.executable, "-m", "migrator", *args], cwd=cwd, input=input,
+                          capture_output=True, env=full_env, check=False)
+
+
+@pytest.fixture
+def cli() -> Callable[..., subprocess.CompletedProcess[bytes]]:
+    return run_cli

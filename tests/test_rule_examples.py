@@ -1,0 +1,54 @@
+"""Every rule documents itself with VALID / INVALID examples; this runs them (Fixit-style)."""
+
+from __future__ import annotations
+
+import pytest
+
+from migrator.analysis import analyse_python
+from migrator.catalog import load_catalog
+from migrator.rules import ALL_CODES, available_codes, rule_info
+from migrator.rules.base import Judgement, Location, Rule
+from migrator.rules.meta import Invalid, Valid
+from migrator.settings import parse_today
+
+from .conftest import TODAY
+
+CATALOG = load_catalog()
+VISITOR_RULES = [code for code in available_codes() if issubclass(rule_info(code), Rule)]
+
+
+def _examples(kind: str) -> list[tuple[str, int, Valid | Invalid]]:
+    cases = []
+    for code in VISITOR_RULES:
+        for index, example in enumerate(getattr(rule_info(code), kind)):
+            cases.append(pytest.param(code, index, example, id=f"{code}-{kind.lower()}-{index}"))
+    return cases
+
+
+def _findings(code: str, example: Valid | Invalid) -> list[str]:
+    judgement = Judgement(
+        CATALOG,
+        parse_today(example.options.get("today", TODAY)),
+        example.options.get("target", CATALOG.default_target),
+    )
+    analysis = analyse_python(example.code, Location(example.filename), judgement, frozenset({code}))
+    assert analysis.parsed, f"example does not parse:\n{example.code}"
+    return [f.code for f in analysis.suppressions.filter(analysis.findings)]
+
+
+@pytest.mark.parametrize(("code", "index", "example"), _examples("VALID"))
+def test_valid_example_has_no_finding(code: str, index: int, example: Valid) -> None:
+    assert _findings(code, example) == []
+
+
+@pytest.mark.parametrize(("code", "index", "example"), _examples("INVALID"))
+def test_invalid_example_is_reported(code: str, index: int, example: Invalid) -> None:
+    assert _findings(code, example) == [code] * example.count
+
+
+@pytest.mark.parametrize("code", ALL_CODES)
+def test_every_spec_code_documents_itself(code: str) -> None:
+    info = rule_info(code)
+    assert info.code == code
+    assert info.name and info.summary and info.documentation()
+    assert info.VALID and info.INVALID, "a rule carries its own examples"
