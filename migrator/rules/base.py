@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 import libcst as cst
 from libcst.metadata import BaseMetadataProvider, MetadataWrapper, PositionProvider
+from libcst.metadata.base_provider import LazyValue
 
 from migrator.catalog import Catalog, ModelMatch
 from migrator.findings import Finding, Fix, Severity, Span, TextEdit
@@ -79,6 +80,14 @@ class ModuleContext:
     def metadata(self, provider: type[BaseMetadataProvider[_T]]) -> dict[cst.CSTNode, _T]:
         resolved = self.wrapper.resolve(provider)
         return resolved  # type: ignore[return-value]
+
+    def metadata_of(self, provider: type[BaseMetadataProvider[_T]], node: cst.CSTNode,
+                    default: _T | None = None) -> _T | None:
+        """One node's metadata; providers may store lazy values, resolved here."""
+        value = self.metadata(provider).get(node, default)
+        if isinstance(value, LazyValue):
+            return value()  # type: ignore[no-any-return]
+        return value
 
     def start_offset(self, node: cst.CSTNode) -> int:
         start = self.metadata(PositionProvider)[node].start

@@ -1,0 +1,402 @@
+"""The request context shared by the thinking rules and by `fix`.
+
+For every call or JSON payload in a module that sends (or binds) a model, one
+:class:`Request` says which client library it belongs to, which model it names
+(a literal, or followed through a constant, a class attribute, a parameter
+default or an ``os.getenv`` default), its thinking state, its reasoning effort
+and its sampling parameters. Rules decide from this; they never re-derive it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Literal
+
+import libcst as cst
+import libcst.matchers as m
+from libcst.metadata import (
+    Assignment,
+    ParentNodeProvider,
+    QualifiedNameProvider,
+    Scope,
+    ScopeProvider,
+)
+
+from migrator.catalog import ModelMatch
+from migrator.libraries import (
+    BY_CALLABLE,
+    ENV_DEFAULT_CALLS,
+    HTTP_PAYLOAD,
+    LITELLM_PARAMS,
+    METHOD_LIBRARIES,
+    Library,
+)
+from migrator.strings import StringNode, literal_value
+
+if TYPE_CHECKING:
+    from migrator.rules.base import ModuleContext
+
+ThinkingState = Literal["enabled", "disabled", "default", "unknown"]
+STRING_NODES = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)
+
+
+@dataclass
+class ModelSource:
+    """Where a request's model comes from."""
+
+    literal: StringNode | None = None  # the string literal that names it, wherever it is
+    match: ModelMatch | None = None
+    via: str = "literal"  # literal | constant | attribute | parameter | env-default | unknown
+
+
+@dataclass
+class Thinking:
+    state: ThinkingState
+    node: cst.BaseExpression | None = None  # the `{"type": ...}` value, when written
+    reason: str = ""  # how the state was decided, for messages
+
+
+@dataclass
+class Request:
+    """One call (or JSON body) that sends a model, or binds one for later requests."""
+
+    node: cst.Call | cst.Dict
+    library: Library
+    confident: bool  # recognised by qualified name / imports, not by method shape alone
+    arguments: dict[str, cst.BaseExpression]  # keyword arguments, or the payload's string keys
+    model_expr: cst.BaseExpression | None
+    source: ModelSource
+    thinking: Thinking
+    effort: str | None = None
+    effort_expr: cst.BaseExpression | None = None
+    has_unpacked_kwargs: bool = False  # `**kwargs` / `**payload`: settings may come from there
+    sampling: dict[str, cst.BaseExpression] = field(default_factory=dict)
+    signs: dict[str, cst.BaseExpression] = field(default_factory=dict)  # logprobs, FIM, …
+
+    @property
+    def model(self) -> ModelMatch | None:
+        return self.source.match
+
+    @property
+    def is_payload(self) -> bool:
+        return isinstance(self.node, cst.Dict)
+
+
+def dict_entries(node: cst.Dict) -> dict[str, cst.DictElement]:
+    """The entries of a dict literal whose keys are plain strings."""
+    entries: dict[str, cst.DictElement] = {}
+    for element in node.elements:
+        if isinstance(element, cst.DictElement) and isinstance(element.key, STRING_NODES):
+            key = literal_value(element.key)
+            if key is not None:
+                entries[key] = element
+    return entries
+
+
+def call_keywords(node: cst.Call) -> dict[str, cst.Arg]:
+    return {arg.keyword.value: arg for arg in node.args if arg.keyword is not None}
+
+
+def attribute_chain(node: cst.BaseExpression) -> list[str]:
+    """``client.chat.completions.create`` -> ["client", "chat", "completions", "create"]."""
+    names: list[str] = []
+    while isinstance(node, cst.Attribute):
+        names.append(node.attr.value)
+        node = node.value
+    if isinstance(node, cst.Name):
+        names.append(node.value)
+    elif isinstance(node, cst.Call):
+        names.append("()")
+    return list(reversed(names))
+
+
+def mapping_value(node: cst.BaseExpression, key: str) -> cst.BaseExpression | None | Literal[False]:
+    """``node[key]`` for a dict literal or ``dict(...)`` call; None if absent, False if opaque."""
+    if isinstance(node, cst.Dict):
+        entry = dict_entries(node).get(key)
+        if entry is not None:
+            return entry.value
+        if any(isinstance(e, cst.StarredDictElement) for e in node.elements):
+            return False
+        return None
+    if isinstance(node, cst.Call) and attribute_chain(node.func)[-1:] in (["dict"], ["ModelSettings"]):
+        arg = call_keywords(node).get(key)
+        if arg is not None:
+            return arg.value
+        return False if any(a.star for a in node.args) or any(
+            a.keyword is None for a in node.args) else None
+    return False
+
+
+class RequestIndex:
+    """All requests of one module, found on first use and memoised per node."""
+
+    def __init__(self, context: ModuleContext) -> None:
+        self.context = context
+        self._by_node: dict[int, Request | None] = {}
+
+    # -- metadata ----------------------------------------------------------------------
+
+    @cached_property
+    def parents(self) -> dict[cst.CSTNode, cst.CSTNode]:
+        return self.context.metadata(ParentNodeProvider)
+
+    def scope_of(self, node: cst.CSTNode) -> Scope | None:
+        return self.context.metadata_of(ScopeProvider, node)
+
+    @cached_property
+    def imported_roots(self) -> frozenset[str]:
+        roots: set[str] = set()
+        module = self.context.module
+        for node in m.findall(module, m.Import()):
+            assert isinstance(node, cst.Import)
+            for alias in node.names:
+                roots.add(_dotted(alias.name).split(".")[0])
+        for node in m.findall(module, m.ImportFrom()):
+            assert isinstance(node, cst.ImportFrom)
+            if node.module is not None and not node.relative:
+                roots.add(_dotted(node.module).split(".")[0])
+        return frozenset(roots)
+
+    def qualified_names(self, node: cst.CSTNode) -> set[str]:
+        names = self.context.metadata_of(QualifiedNameProvider, node, set()) or set()
+        return {q.name for q in names}
+
+    def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
+        return self.parents.get(node)
+
+    # -- finding requests --------------------------------------------------------------
+
+    @cached_property
+    def all(self) -> list[Request]:
+        found: list[Request] = []
+        for node in m.findall(self.context.module, m.Call() | m.Dict()):
+            request = self.request_for(node)  # type: ignore[arg-type]
+            if request is not None:
+                found.append(request)
+        return found
+
+    def deepseek_requests(self) -> Iterator[Request]:
+        return (r for r in self.all if r.model is not None)
+
+    def request_for(self, node: cst.Call | cst.Dict) -> Request | None:
+        key = id(node)
+        if key not in self._by_node:
+            self._by_node[key] = (
+                self._call_request(node) if isinstance(node, cst.Call) else self._payload_request(node)
+            )
+        return self._by_node[key]
+
+    def _library_of_call(self, node: cst.Call) -> tuple[Library, bool] | None:
+        for name in self.qualified_names(node.func):
+            library = BY_CALLABLE.get(name)
+            if library is not None:
+                return library, True
+        chain = ".".join(attribute_chain(node.func))
+        for library in METHOD_LIBRARIES:
+            if any(chain.endswith("." + method) for method in library.methods):
+                confident = any(root in self.imported_roots for root in library.import_roots)
+                if confident or not any(
+                    other.import_roots[0] in self.imported_roots for other in METHOD_LIBRARIES
+                ):
+                    return library, confident
+        return None
+
+    def _call_request(self, node: cst.Call) -> Request | None:
+        recognised = self._library_of_call(node)
+        if recognised is None:
+            return None
+        library, confident = recognised
+        keywords = {name: arg.value for name, arg in call_keywords(node).items()}
+        model_expr = self._model_argument(node, library, keywords)
+        request = Request(
+            node=node,
+            library=library,
+            confident=confident,
+            arguments=keywords,
+            model_expr=model_expr,
+            source=self.model_source(model_expr) if model_expr is not None else ModelSource(via="unknown"),
+            thinking=Thinking("default"),
+            has_unpacked_kwargs=any(arg.star == "**" for arg in node.args),
+        )
+        self._describe(request)
+        return request
+
+    @staticmethod
+    def _model_argument(node: cst.Call, library: Library,
+                        keywords: dict[str, cst.BaseExpression]) -> cst.BaseExpression | None:
+        for name in library.model_params:
+            if name in keywords:
+                return keywords[name]
+        if library.model_position is not None:
+            positional = [arg for arg in node.args if arg.keyword is None and not arg.star]
+            if len(positional) > library.model_position:
+                return positional[library.model_position].value
+        return None
+
+    def _payload_request(self, node: cst.Dict) -> Request | None:
+        entries = dict_entries(node)
+        model_entry = entries.get("model")
+        if model_entry is None:
+            return None
+        source = self.model_source(model_entry.value)
+        if source.match is None:
+            return None
+        library = LITELLM_PARAMS if self._is_litellm_params(node) else HTTP_PAYLOAD
+        request = Request(
+            node=node,
+            library=library,
+            confident=True,
+            arguments={key: entry.value for key, entry in entries.items()},
+            model_expr=model_entry.value,
+            source=source,
+            thinking=Thinking("default"),
+            has_unpacked_kwargs=any(isinstance(e, cst.StarredDictElement) for e in node.elements),
+        )
+        self._describe(request)
+        return request
+
+    def _is_litellm_params(self, node: cst.Dict) -> bool:
+        parent = self.parent(node)
+        return (
+            isinstance(parent, cst.DictElement)
+            and isinstance(parent.key, STRING_NODES)
+            and literal_value(parent.key) == "litellm_params"
+        )
+
+    # -- what a request says -----------------------------------------------------------
+
+    def _describe(self, request: Request) -> None:
+        catalog = self.context.catalog
+        arguments = request.arguments
+        effort_param = request.library.effort_param or "reasoning_effort"
+        if effort_param in arguments:
+            request.effort_expr = arguments[effort_param]
+            if isinstance(request.effort_expr, STRING_NODES):
+                request.effort = literal_value(request.effort_expr)
+        request.sampling = {k: v for k, v in arguments.items() if k in catalog.sampling_parameters}
+        request.signs = {k: v for k, v in arguments.items() if k in catalog.non_thinking_signs}
+        request.thinking = self._thinking(request)
+
+    def _thinking(self, request: Request) -> Thinking:
+        path = request.library.thinking_path
+        value: cst.BaseExpression | None | Literal[False] = request.arguments.get(path[0])
+        for key in path[1:]:
+            if value is None or value is False:
+                break
+            value = mapping_value(value, key)
+        if value is False:
+            return Thinking("unknown", reason=f"`{path[0]}` is not a literal")
+        if value is not None:
+            return self._thinking_value(value)
+        if request.effort is not None:
+            off = self.context.catalog.effort_off
+            state: ThinkingState = "disabled" if request.effort == off else "enabled"
+            return Thinking(state, request.effort_expr, reason=f'reasoning_effort="{request.effort}"')
+        if request.effort_expr is not None or request.has_unpacked_kwargs:
+            return Thinking("unknown", reason="set by an expression the tool cannot follow")
+        return Thinking("default")
+
+    @staticmethod
+    def _thinking_value(value: cst.BaseExpression) -> Thinking:
+        kind = mapping_value(value, "type")
+        if kind is None or kind is False or not isinstance(kind, STRING_NODES):
+            return Thinking("unknown", value, reason="thinking is set by an expression")
+        text = literal_value(kind)
+        if text in ("enabled", "disabled"):
+            return Thinking(text, value, reason=f'thinking type "{text}"')  # type: ignore[arg-type]
+        return Thinking("unknown", value, reason=f"thinking type {text!r}")
+
+    # -- following a model value -------------------------------------------------------
+
+    def model_source(self, expr: cst.BaseExpression) -> ModelSource:
+        catalog = self.context.catalog
+        strings = self.context.strings
+        if isinstance(expr, STRING_NODES):
+            return ModelSource(expr, strings.whole_match(expr), "literal")
+        if isinstance(expr, cst.Call):
+            default = self.env_default(expr)
+            if default is not None:
+                source = self.model_source(default)
+                return ModelSource(source.literal, source.match, "env-default")
+            return ModelSource(via="unknown")
+        bound = self.bound_value(expr)
+        if bound is not None:
+            value, via = bound
+            source = self.model_source(value)
+            return ModelSource(source.literal, source.match, via if source.literal else "unknown")
+        del catalog
+        return ModelSource(via="unknown")
+
+    def env_default(self, call: cst.Call) -> cst.BaseExpression | None:
+        """The default of ``os.getenv("X", default)`` and ``os.environ.get("X", default)``."""
+        if not self.qualified_names(call.func) & set(ENV_DEFAULT_CALLS):
+            return None
+        keywords = call_keywords(call)
+        if "default" in keywords:
+            return keywords["default"].value
+        positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
+        return positional[1].value if len(positional) > 1 else None
+
+    def bound_value(self, expr: cst.BaseExpression) -> tuple[cst.BaseExpression, str] | None:
+        """The single value a name or ``self.attr`` is bound to in this module, if any."""
+        if isinstance(expr, cst.Name):
+            return self._name_value(expr)
+        if isinstance(expr, cst.Attribute) and isinstance(expr.value, cst.Name) and \
+                expr.value.value in ("self", "cls"):
+            value = self._class_attribute(expr, expr.attr.value)
+            return (value, "attribute") if value is not None else None
+        return None
+
+    def assignments_of(self, name: cst.Name) -> list[Assignment]:
+        scope = self.scope_of(name)
+        if scope is None:
+            return []
+        for access in scope.accesses[name.value]:
+            if access.node is name:
+                return [a for a in access.referents if isinstance(a, Assignment)]
+        return []
+
+    def _name_value(self, name: cst.Name) -> tuple[cst.BaseExpression, str] | None:
+        assignments = self.assignments_of(name)
+        if len(assignments) != 1:
+            return None
+        target = assignments[0].node
+        if isinstance(target, cst.Param):
+            return (target.default, "parameter") if target.default is not None else None
+        parent = self.parent(target)
+        if isinstance(parent, cst.AssignTarget):
+            statement = self.parent(parent)
+            if isinstance(statement, cst.Assign) and len(statement.targets) == 1:
+                return statement.value, "constant"
+        if isinstance(parent, cst.AnnAssign) and parent.value is not None:
+            return parent.value, "constant"
+        return None
+
+    def _class_attribute(self, node: cst.CSTNode, attribute: str) -> cst.BaseExpression | None:
+        current: cst.CSTNode | None = node
+        while current is not None and not isinstance(current, cst.ClassDef):
+            current = self.parent(current)
+        if current is None:
+            return None
+        for statement in current.body.body:
+            if not isinstance(statement, cst.SimpleStatementLine):
+                continue
+            for small in statement.body:
+                if isinstance(small, cst.Assign) and len(small.targets) == 1 and m.matches(
+                        small.targets[0].target, m.Name(attribute)):
+                    return small.value
+                if isinstance(small, cst.AnnAssign) and small.value is not None and m.matches(
+                        small.target, m.Name(attribute)):
+                    return small.value
+        return None
+
+
+def _dotted(node: cst.BaseExpression) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return ""

@@ -1,0 +1,166 @@
+"""Client-library knowledge, in one place: how a request is recognised and how thinking is spelled.
+
+Adding a library is adding one :class:`Library` entry here. A request is
+recognised by the qualified name of what is called (libcst's
+``QualifiedNameProvider`` follows the imports, never variable names), or, for
+the SDK clients whose instances are created elsewhere, by the method chain
+(``….chat.completions.create``) in a module that imports the SDK.
+
+``thinking_path`` is where the thinking switch lives: the first element is a
+keyword argument (or a payload key), the rest are keys of nested dict
+literals. The switch's value is always ``{"type": "enabled" | "disabled"}``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Library:
+    name: str
+    label: str
+    thinking_path: tuple[str, ...]
+    callables: tuple[str, ...] = ()  # qualified names whose call carries a model
+    methods: tuple[str, ...] = ()  # attribute-chain suffixes of SDK request methods
+    import_roots: tuple[str, ...] = ()  # a module importing one of these makes `methods` count
+    model_params: tuple[str, ...] = ("model",)
+    model_position: int | None = None  # positional index of the model, when it may be positional
+    effort_param: str | None = "reasoning_effort"
+    sends_request: bool = True  # False: binds a model for later requests (a client object)
+
+    def thinking_example(self, state: str) -> str:
+        """How this library spells the switch, for messages and docs."""
+        value = f'{{"type": "{state}"}}'
+        for key in reversed(self.thinking_path[1:]):
+            value = f'{{"{key}": {value}}}'
+        return f"{self.thinking_path[0]}={value}"
+
+
+OPENAI = Library(
+    name="openai",
+    label="OpenAI SDK",
+    thinking_path=("extra_body", "thinking"),
+    methods=(
+        "chat.completions.create",
+        "chat.completions.parse",
+        "chat.completions.stream",
+        "chat.completions.with_raw_response.create",
+        "chat.completions.with_streaming_response.create",
+        "beta.chat.completions.parse",
+        "beta.chat.completions.stream",
+        "completions.create",
+    ),
+    import_roots=("openai",),
+)
+ANTHROPIC = Library(
+    name="anthropic",
+    label="Anthropic SDK",
+    thinking_path=("thinking",),
+    methods=(
+        "messages.create",
+        "messages.stream",
+        "messages.with_raw_response.create",
+        "beta.messages.create",
+        "beta.messages.stream",
+    ),
+    import_roots=("anthropic",),
+    effort_param=None,
+)
+LITELLM = Library(
+    name="litellm",
+    label="LiteLLM",
+    thinking_path=("thinking",),
+    callables=("litellm.completion", "litellm.acompletion", "litellm.text_completion",
+               "litellm.atext_completion", "litellm.main.completion", "litellm.main.acompletion"),
+)
+DSPY = Library(
+    name="dspy",
+    label="DSPy",
+    thinking_path=("thinking",),
+    callables=("dspy.LM", "dspy.clients.LM", "dspy.clients.lm.LM"),
+    model_position=0,
+    sends_request=False,
+)
+LANGCHAIN_DEEPSEEK = Library(
+    name="langchain_deepseek",
+    label="LangChain ChatDeepSeek",
+    thinking_path=("extra_body", "thinking"),
+    callables=("langchain_deepseek.ChatDeepSeek", "langchain_deepseek.chat_models.ChatDeepSeek"),
+    model_params=("model", "model_name"),
+    sends_request=False,
+)
+LANGCHAIN_OPENAI = Library(
+    name="langchain_openai",
+    label="LangChain ChatOpenAI",
+    thinking_path=("extra_body", "thinking"),
+    callables=("langchain_openai.ChatOpenAI", "langchain_openai.chat_models.ChatOpenAI",
+               "langchain_openai.chat_models.base.ChatOpenAI"),
+    model_params=("model", "model_name"),
+    sends_request=False,
+)
+INIT_CHAT_MODEL = Library(
+    name="init_chat_model",
+    label="LangChain init_chat_model",
+    thinking_path=("extra_body", "thinking"),
+    callables=("langchain.chat_models.init_chat_model",
+               "langchain.chat_models.base.init_chat_model"),
+    model_position=0,
+    sends_request=False,
+)
+LLAMA_INDEX = Library(
+    name="llama_index",
+    label="LlamaIndex DeepSeek",
+    thinking_path=("additional_kwargs", "extra_body", "thinking"),
+    callables=("llama_index.llms.deepseek.DeepSeek", "llama_index.llms.deepseek.base.DeepSeek"),
+    sends_request=False,
+)
+PYDANTIC_AI_AGENT = Library(
+    name="pydantic_ai_agent",
+    label="pydantic-ai Agent",
+    thinking_path=("model_settings", "extra_body", "thinking"),
+    callables=("pydantic_ai.Agent", "pydantic_ai.agent.Agent"),
+    model_position=0,
+    effort_param=None,
+    sends_request=False,
+)
+PYDANTIC_AI_MODEL = Library(
+    name="pydantic_ai_model",
+    label="pydantic-ai OpenAIChatModel",
+    thinking_path=("settings", "extra_body", "thinking"),
+    callables=("pydantic_ai.models.openai.OpenAIChatModel", "pydantic_ai.models.openai.OpenAIModel"),
+    model_params=("model_name",),
+    model_position=0,
+    effort_param=None,
+    sends_request=False,
+)
+HTTP_PAYLOAD = Library(
+    name="http",
+    label="JSON request body",
+    thinking_path=("thinking",),
+)
+LITELLM_PARAMS = Library(
+    name="litellm_router",
+    label="LiteLLM Router litellm_params",
+    thinking_path=("thinking",),
+    sends_request=False,
+)
+
+LIBRARIES: tuple[Library, ...] = (
+    OPENAI, ANTHROPIC, LITELLM, DSPY, LANGCHAIN_DEEPSEEK, LANGCHAIN_OPENAI, INIT_CHAT_MODEL,
+    LLAMA_INDEX, PYDANTIC_AI_AGENT, PYDANTIC_AI_MODEL,
+)
+BY_CALLABLE: dict[str, Library] = {name: lib for lib in LIBRARIES for name in lib.callables}
+METHOD_LIBRARIES: tuple[Library, ...] = tuple(lib for lib in LIBRARIES if lib.methods)
+
+# Calls that send a JSON body: their `json=` argument is a request payload.
+HTTP_SENDERS: tuple[str, ...] = (
+    "requests.post", "requests.request", "requests.put", "requests.Session.post",
+    "httpx.post", "httpx.request", "httpx.Client.post", "httpx.AsyncClient.post",
+    "aiohttp.ClientSession.post",
+)
+# Keyword arguments and methods through which a payload dict is sent as JSON.
+PAYLOAD_KEYWORDS: tuple[str, ...] = ("json",)
+PAYLOAD_METHODS: tuple[str, ...] = ("post", "put", "request", "stream")
+# `os.getenv("X", default)` and friends: the default is the literal that reaches the request.
+ENV_DEFAULT_CALLS: tuple[str, ...] = ("os.getenv", "os.environ.get", "os.environ.setdefault")
