@@ -151,7 +151,8 @@ def _model_entry(model_id: str, entry: object) -> ModelEntry:
         retired_at=_optional_moment(entry, "retired_at", where),
         since=_optional_moment(entry, "since", where),
         successor=successor,
-        successor_thinking=successor_thinking or (thinking if status == "retired" else None),
+        successor_thinking=successor_thinking  # type: ignore[arg-type]
+        or (thinking if status == "retired" else None),
         served_by=entry.get("served_by"),
     )
 

@@ -170,7 +170,7 @@ def stdin_candidate(invocation: Invocation) -> Any | None:
         try:
             if Path(name).exists() and not any(True for _ in discover([name], options)):
                 return None
-        except Exception:  # noqa: BLE001 - the name need not exist on disk
+        except Exception:
             pass
     return Candidate(path=Path(name), display=name.replace("\\", "/"),
                      kind=kind_of(name) or "python", explicit=True, record=False)
@@ -195,7 +195,7 @@ def guarded(command: F) -> F:
         except KeyboardInterrupt:
             click.echo("deepseek-migrate: interrupted", err=True)
             sys.exit(130)
-        except Exception as error:  # noqa: BLE001 - the last line of defence
+        except Exception as error:
             if kwargs.get("debug"):
                 raise
             fail(f"internal error: {type(error).__name__}: {error} (rerun with --debug for details)")

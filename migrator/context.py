@@ -112,7 +112,7 @@ def attribute_chain(node: cst.BaseExpression) -> list[str]:
     return list(reversed(names))
 
 
-def mapping_value(node: cst.BaseExpression, key: str) -> cst.BaseExpression | None | Literal[False]:
+def mapping_value(node: cst.BaseExpression, key: str) -> cst.BaseExpression | Literal[False] | None:
     """``node[key]`` for a dict literal or ``dict(...)`` call; None if absent, False if opaque."""
     if isinstance(node, cst.Dict):
         entry = dict_entries(node).get(key)
@@ -282,7 +282,7 @@ class RequestIndex:
 
     def _thinking(self, request: Request) -> Thinking:
         path = request.library.thinking_path
-        value: cst.BaseExpression | None | Literal[False] = request.arguments.get(path[0])
+        value: cst.BaseExpression | Literal[False] | None = request.arguments.get(path[0])
         for key in path[1:]:
             if value is None or value is False:
                 break

@@ -14,10 +14,14 @@ from datetime import datetime
 from functools import lru_cache
 from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from migrator.catalog import Catalog, load_catalog
 from migrator.discovery import Candidate
 from migrator.findings import Finding, Severity, Span
+
+if TYPE_CHECKING:
+    import pathspec
 
 # Which module reads which kind of file; each exposes ``read(data, request, judgement)``.
 READERS: dict[str, str] = {
@@ -115,7 +119,7 @@ def apply_per_file_ignores(display: str, findings: list[Finding], plan: Plan) ->
 @lru_cache(maxsize=8)
 def _compiled_ignores(
     table: tuple[tuple[str, tuple[str, ...]], ...],
-) -> list[tuple[object, tuple[str, ...]]]:
+) -> list[tuple[pathspec.GitIgnoreSpec, tuple[str, ...]]]:
     import pathspec
 
     return [(pathspec.GitIgnoreSpec.from_lines([glob]), codes) for glob, codes in table]
@@ -180,7 +184,7 @@ def _analyse_pending(
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
         chunks = chunked(pending, workers)
-        for chunk, results in zip(chunks, pool.map(worker, chunks, [plan] * len(chunks))):
+        for chunk, results in zip(chunks, pool.map(worker, chunks, [plan] * len(chunks)), strict=True):
             yield from results
             if on_progress:
                 on_progress(len(chunk))

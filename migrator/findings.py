@@ -75,6 +75,8 @@ class Finding:
     fix: Fix | None = None
     # Why no safe fix was offered (collision, unknown call site, …), for the fix summary.
     unfixable_reason: str | None = field(default=None, compare=False)
+    # The last line of the string a finding sits in: a suppression comment there counts too.
+    anchor_line: int | None = field(default=None, compare=False)
 
     @property
     def sort_key(self) -> tuple[str, int, int, int, str]:

@@ -27,10 +27,11 @@ def literal_value(node: cst.BaseExpression) -> str | None:
     if isinstance(node, cst.ConcatenatedString):
         left, right = literal_value(node.left), literal_value(node.right)
         return None if left is None or right is None else left + right
-    if isinstance(node, cst.FormattedString):
-        if all(isinstance(part, cst.FormattedStringText) for part in node.parts):
-            text = "".join(part.value for part in node.parts if isinstance(part, cst.FormattedStringText))
-            return text.replace("{{", "{").replace("}}", "}")
+    if isinstance(node, cst.FormattedString) and all(
+        isinstance(part, cst.FormattedStringText) for part in node.parts
+    ):
+        text = "".join(part.value for part in node.parts if isinstance(part, cst.FormattedStringText))
+        return text.replace("{{", "{").replace("}}", "}")
     return None
 
 

@@ -55,7 +55,7 @@ class Suppressions:
 
     def suppresses(self, finding: Finding) -> bool:
         span = finding.span
-        for line in {span.line, span.end_line}:
+        for line in {span.line, span.end_line, finding.anchor_line or span.line}:
             codes = self.by_line.get((span.cell, line))
             if codes and (ALL in codes or finding.code in codes):
                 return True

@@ -12,7 +12,9 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from migrator.rules.base import RuleInfo
+    from migrator.rules.meta import RuleMeta
+
+    RuleInfo = type[RuleMeta]
 
 RULE_MODULES: dict[str, str] = {
     "DSM001": "dsm001_retired_model_id",

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 import libcst as cst
 from libcst.metadata import BaseMetadataProvider, MetadataWrapper, PositionProvider
-from libcst.metadata.base_provider import LazyValue
+from libcst.metadata.base_provider import LazyValue  # type: ignore[attr-defined]
 
 from migrator.catalog import Catalog, ModelMatch
 from migrator.findings import Finding, Fix, Severity, Span, TextEdit
@@ -65,7 +65,13 @@ class ModuleContext:
 
     @cached_property
     def gateway_module(self) -> bool:
-        return self.catalog.is_gateway_text(self.text)
+        """A module whose strings name a gateway host (OpenRouter): `deepseek/…` is its slug."""
+        if not self.catalog.is_gateway_text(self.text):
+            return False
+        import libcst.matchers as m
+
+        strings = m.findall(self.module, m.SimpleString() | m.FormattedStringText())
+        return any(self.catalog.is_gateway_text(getattr(node, "value", "")) for node in strings)
 
     @cached_property
     def strings(self) -> StringClaims:
@@ -145,8 +151,10 @@ class Rule(RuleMeta, cst.BatchableCSTVisitor):
         deadline: str | None = None,
         fix: Fix | None = None,
         unfixable_reason: str | None = None,
+        anchor: cst.CSTNode | None = None,
     ) -> None:
         span = where if isinstance(where, Span) else self.context.node_span(where)
+        anchor_line = self.context.node_span(anchor).end_line if anchor is not None else None
         self.context.findings.append(
             Finding(
                 path=self.context.location.path,
@@ -159,12 +167,18 @@ class Rule(RuleMeta, cst.BatchableCSTVisitor):
                 deadline=deadline,
                 fix=fix,
                 unfixable_reason=unfixable_reason,
+                anchor_line=anchor_line,
             )
         )
 
-    def mention_spans(self, node: cst.CSTNode) -> Iterator[tuple[Span, ModelMatch]]:
-        """Retired IDs standing as words in the source text of a string part or comment."""
-        raw = getattr(node, "value", "")
+    def mention_spans(self, node: cst.CSTNode, text: str | None = None,
+                      ) -> Iterator[tuple[Span, ModelMatch]]:
+        """Retired IDs standing as words in the source text of a string part or comment.
+
+        ``text`` overrides the node's own source (same offsets), e.g. to judge a piece of
+        an implicit concatenation together with its neighbours.
+        """
+        raw = getattr(node, "value", "") if text is None else text
         start = self.context.start_offset(node)
         for mention in self.context.strings.mentions(raw):
             yield self.context.span(start + mention.start, start + mention.end), mention.match
