@@ -1,0 +1,64 @@
+"""JUnit XML: one test suite, one test case per scanned file, a failure listing its findings.
+
+CI servers (GitLab, Jenkins, Azure) show each file as a passed or failed test. The XML
+library does the escaping; characters XML 1.0 cannot carry at all (most C0 controls)
+are replaced first, so the document stays well-formed whatever a message contains.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from typing import TextIO
+
+from migrator.findings import Finding
+from migrator.reporting import Report, location_text, plural
+from migrator.reporting.ci import SEVERITY_ORDER
+
+SUITE_NAME = "deepseek-migrate"
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def render(report: Report, out: TextIO, *, color: bool = False) -> None:
+    root = junit_tree(report)
+    ET.indent(root)
+    out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+    out.write(ET.tostring(root, encoding="unicode"))
+    out.write("\n")
+
+
+def junit_tree(report: Report) -> ET.Element:
+    by_path: dict[str, list[Finding]] = {path: [] for path in report.files}
+    for finding in report.findings:
+        by_path.setdefault(finding.path, []).append(finding)
+    failures = sum(1 for findings in by_path.values() if findings)
+    counts = {"tests": str(len(by_path)), "failures": str(failures), "errors": "0",
+              "skipped": "0"}
+    root = ET.Element("testsuites", {"name": SUITE_NAME, **counts})
+    suite = ET.SubElement(root, "testsuite", {"name": SUITE_NAME, **counts,
+                                              "timestamp": report.today_text.rstrip("Z")})
+    for path, findings in by_path.items():
+        add_test_case(suite, path, findings)
+    return root
+
+
+def add_test_case(suite: ET.Element, path: str, findings: list[Finding]) -> None:
+    case = ET.SubElement(suite, "testcase", {"classname": SUITE_NAME, "name": xml_safe(path),
+                                             "file": xml_safe(path)})
+    if not findings:
+        return
+    worst = next(s for s in SEVERITY_ORDER if any(f.severity == s for f in findings))
+    codes = ", ".join(sorted({f.code for f in findings}))
+    failure = ET.SubElement(case, "failure", {
+        "message": xml_safe(f"{plural(len(findings), 'finding')}: {codes}"),
+        "type": worst.value,
+    })
+    failure.text = xml_safe("\n".join(finding_line(f) for f in findings))
+
+
+def finding_line(finding: Finding) -> str:
+    return f"{location_text(finding)}: {finding.code} [{finding.severity.value}] {finding.message}"
+
+
+def xml_safe(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)
