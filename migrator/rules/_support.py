@@ -1,4 +1,4 @@
-"""Small helpers the thinking-mode rules (DSM003, DSM101–DSM105, DSM201) share.
+"""Small helpers the thinking-mode rules (DSM003, DSM101-DSM105, DSM201) share.
 
 They decide nothing about a call's shape (that is :mod:`migrator.context`); they answer
 "is this request one DeepSeek serves?", "where does this argument stand?", and build the
@@ -120,8 +120,8 @@ def _insert_entry(context: ModuleContext, container: cst.Call | cst.Dict, key: s
     _, container_end = context.node_range(container)
     tail = text[value_end:container_end]
     line_start = text.rfind("\n", 0, last_start) + 1
-    indent = text[line_start:last_start][: len(text[line_start:last_start]) -
-                                          len(text[line_start:last_start].lstrip())]
+    before = text[line_start:last_start]
+    indent = before[: len(before) - len(before.lstrip())]
     has_comma = isinstance(last.comma, cst.Comma)
     if "\n" in tail and has_comma:
         comma = value_end + tail.index(",") + 1

@@ -1,0 +1,123 @@
+"""DSM003 expired-base-url.
+
+Upstream: https://api-docs.deepseek.com/updates (the dated V3.1-Terminus and
+V3.2-Speciale base URLs and the moments they stopped answering).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import datetime
+from functools import cached_property
+
+import libcst as cst
+
+from migrator.findings import Fix, Severity
+from migrator.rules.base import Rule
+from migrator.rules.meta import Invalid, Valid
+from migrator.verdicts import human_moment
+
+
+class ExpiredBaseUrl(Rule):
+    """
+    ## What it does
+    Finds DeepSeek's dated base URLs (`https://api.deepseek.com/v3.1_terminus_expires_on_20251015`,
+    `https://api.deepseek.com/v3.2_speciale_expires_on_20251215`, and any the catalog adds)
+    in any string: a client constructor's `base_url=`, a constant, an `os.getenv` default,
+    a longer URL built on them, an f-string.
+
+    ## Why
+    DeepSeek published these URLs to keep serving a specific older model for a limited
+    time. Each stopped answering at the moment in its name (15:59 UTC): every request
+    sent to it now fails. The permanent base URL is `https://api.deepseek.com`.
+    """
+
+    code = "DSM003"
+    name = "expired-base-url"
+    summary = "an expired dated DeepSeek base URL"
+    default_severity = Severity.ERROR
+    fixable = "always"
+    fix_safety = (
+        "Unsafe: the permanent base URL serves the current model, not the dated one the code "
+        "was pinned to, so answers may differ. Only the URL characters inside the string are "
+        "replaced; a path after it (`/chat/completions`) is kept."
+    )
+    upstream = "https://api-docs.deepseek.com/updates"
+    VALID = (
+        Valid('client = OpenAI(api_key=key, base_url="https://api.deepseek.com")\n'),
+        Valid('BASE_URL = "https://api.deepseek.com/v1"\n'),
+        Valid('client = OpenAI(base_url="https://api.deepseek.com/beta")\n'),
+        Valid('client = anthropic.Anthropic(base_url="https://api.deepseek.com/anthropic")\n'),
+        Valid('NOTE = "https://api.deepseek.com/v3.1_terminus_expires_on_20251015_docs"\n'),
+        Valid('URL = os.getenv("DEEPSEEK_BASE_URL", "https://api.deepseek.com")\n'),
+    )
+    INVALID = (
+        Invalid(
+            'client = OpenAI(base_url="https://api.deepseek.com/v3.2_speciale_expires_on_20251215")\n',
+            unsafe_fixed='client = OpenAI(base_url="https://api.deepseek.com")\n',
+        ),
+        Invalid(
+            "BASE = os.getenv('DEEPSEEK_BASE_URL', 'https://api.deepseek.com/v3.1_terminus_expires_on_20251015')\n",
+            unsafe_fixed="BASE = os.getenv('DEEPSEEK_BASE_URL', 'https://api.deepseek.com')\n",
+        ),
+        Invalid(
+            'URL = "https://api.deepseek.com/v3.2_speciale_expires_on_20251215/chat/completions"\n',
+            unsafe_fixed='URL = "https://api.deepseek.com/chat/completions"\n',
+        ),
+        Invalid(
+            'llm = ChatOpenAI(model="deepseek-v4-flash",\n'
+            '                 base_url="https://api.deepseek.com/v3.2_speciale_expires_on_20251215/")\n'
+        ),
+        Invalid(
+            'resp = httpx.post(\n'
+            '    f"https://api.deepseek.com/v3.1_terminus_expires_on_20251015/{path}", json=body)\n'
+        ),
+        Invalid(
+            'ENDPOINTS = {\n'
+            '    "terminus": "https://api.deepseek.com/v3.1_terminus_expires_on_20251015",\n'
+            '    "speciale": "https://api.deepseek.com/v3.2_speciale_expires_on_20251215",\n'
+            '}\n',
+            count=2,
+        ),
+    )
+
+    @cached_property
+    def _patterns(self) -> list[tuple[re.Pattern[str], str, datetime]]:
+        return [
+            # The URL ends where the string, a path or a query begins: not inside a longer name.
+            (re.compile(re.escape(url) + r"(?![\w.\-])"), url, moment)
+            for url, moment in self.catalog.expired_base_urls.items()
+        ]
+
+    def _hits(self, raw: str) -> Iterator[tuple[int, str, datetime]]:
+        for pattern, url, moment in self._patterns:
+            for hit in pattern.finditer(raw):
+                yield hit.start(), url, moment
+
+    def _check(self, node: cst.SimpleString | cst.FormattedStringText, raw: str, offset: int) -> None:
+        for position, url, moment in self._hits(raw):
+            start = self.context.start_offset(node) + offset + position
+            end = start + len(url)
+            replacement = self.catalog.base_url_replacement
+            expired = self.context.judgement.today >= moment
+            when = "expired on" if expired else "expires on"
+            consequence = "requests to it now fail" if expired else "requests to it will fail"
+            self.report(
+                self.context.span(start, end),
+                f"`{url}` {when} {human_moment(moment)} and {consequence}; "
+                f"use `{replacement}` (it serves the current model, not the dated one)",
+                severity=Severity.ERROR if expired else Severity.WARNING,
+                replacement=replacement,
+                fix=Fix("unsafe", f"Replace the expired base URL with `{replacement}`",
+                        (self.context.edit(start, end, replacement),)),
+            )
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        self._check(node, node.raw_value, len(node.prefix) + len(node.quote))
+
+    def visit_FormattedStringText(self, node: cst.FormattedStringText) -> None:
+        self._check(node, node.value, 0)
+
+
+RULE = ExpiredBaseUrl
