@@ -26,6 +26,14 @@ if TYPE_CHECKING:
 # Which module reads which kind of file; each exposes ``read(data, request, judgement)``.
 READERS: dict[str, str] = {
     "python": "migrator.sources.python",
+    "notebook": "migrator.sources.notebook",
+    "markdown": "migrator.sources.markdown",
+    "env": "migrator.sources.configfiles",
+    "yaml": "migrator.sources.configfiles",
+    "toml": "migrator.sources.configfiles",
+    "json": "migrator.sources.configfiles",
+    "ini": "migrator.sources.configfiles",
+    "text": "migrator.sources.configfiles",
 }
 # Below this many files that need parsing, a process pool costs more than it saves.
 POOL_THRESHOLD = 16
@@ -86,10 +94,14 @@ def judgement_for(plan: Plan) -> object:
 
 def analyse_bytes(candidate: Candidate, data: bytes, plan: Plan) -> tuple[FileOutcome, object]:
     """Read one file's bytes with its kind's reader; returns the outcome and the document."""
-    from migrator.sources.base import ReadRequest
+    from migrator.sources.base import ReadRequest, as_record
 
     reader = import_module(READERS[candidate.kind])
-    document = reader.read(data, ReadRequest(candidate.display, plan.codes), judgement_for(plan))
+    record = candidate.record and not candidate.explicit
+    request = ReadRequest(candidate.display, plan.codes, candidate.kind, record)
+    document = reader.read(data, request, judgement_for(plan))
+    if record:
+        document = as_record(document)
     findings = apply_per_file_ignores(candidate.display, document.findings, plan)
     findings.sort(key=lambda f: f.sort_key)
     texts = document.texts if findings else {}

@@ -29,3 +29,28 @@ class Document:
 class ReadRequest:
     path: str  # display path
     codes: frozenset[str]
+    kind: str = "python"  # the candidate's kind: readers serving several kinds dispatch on it
+    # A record (cassette, log, lock file…) not named on the command line: reported at info
+    # severity and never rewritten (see :func:`as_record`).
+    record: bool = False
+
+
+RECORD_REASON = "a record (cassette, log, lock file, history): name the file to rewrite it"
+
+
+def as_record(document: Document) -> Document:
+    """A record's findings are information only, and ``fix`` must leave the file alone."""
+    from dataclasses import replace
+
+    from migrator.findings import Severity
+
+    document.findings = [
+        finding if finding.code == "DSM900" else replace(
+            finding, severity=Severity.INFO, fix=None,
+            unfixable_reason=RECORD_REASON if finding.fix is not None else finding.unfixable_reason,
+        )
+        for finding in document.findings
+    ]
+    document.render = None
+    document.reparse = None
+    return document

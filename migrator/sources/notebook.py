@@ -1,0 +1,311 @@
+"""Jupyter notebooks: code cells are Python documents, everything else is left alone.
+
+Code cells are scanned with the Python rules after IPython syntax (``%magic``,
+``%%cell magic``, ``!shell``, ``?help``) is masked by replacements of the same
+length, so every offset and column stays that of the real cell source. A cell whose
+body is not Python (``%%bash``, ``%%html`` …) and Markdown or raw cells are scanned for
+mentions only. Outputs and attachments are never read nor written.
+
+Writing back is textual: only the JSON strings of the edited source lines are
+replaced, the rest of the file is kept byte for byte (indentation, key order,
+escaping, trailing newline), so a fix's diff is exactly the edited lines.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from migrator.findings import Finding, TextEdit
+from migrator.rules.base import Judgement, Location
+from migrator.sources.base import Document, ReadRequest
+from migrator.sources.configfiles import mention_findings
+from migrator.sources.jsonspan import JArray, JObject, JsonSyntaxError, JString, parse_json
+from migrator.sources.text import Decoded, DecodeError, LineIndex, decode_utf8_text
+from migrator.suppressions import Suppressions
+
+# Cell magics whose body is Python (the rest — bash, html, sql, … — is not).
+PYTHON_CELL_MAGICS = frozenset({
+    "time", "timeit", "capture", "prun", "debug", "python", "python3", "memit", "mprun",
+})
+_CELL_MAGIC = re.compile(r"[ \t]*%%(?P<name>\w+)(?P<args>[^\r\n]*)")
+_LINE_SIGIL = re.compile(r"^[ \t]*(?:%%?|!!?|\?\?|\?)", re.M)
+_ASSIGNED_SIGIL = re.compile(
+    r"^[ \t]*[A-Za-z_][\w.]*(?:[ \t]*,[ \t]*[A-Za-z_][\w.]*)*[ \t]*=[ \t]*[%!]", re.M
+)
+_HELP_SUFFIX = re.compile(r"^[ \t]*[A-Za-z_][\w.]*(?P<marks>\?\??)[ \t]*$", re.M)
+
+
+@dataclass(frozen=True)
+class Masked:
+    text: str  # same length as the source, IPython syntax turned into comments
+    python: bool  # False: the body belongs to another language (``%%bash``)
+
+
+def _cell_magic_is_python(name: str, args: str) -> bool:
+    if name == "writefile":
+        target = args.split()[-1] if args.split() else ""
+        return target.endswith((".py", ".pyi"))
+    return name in PYTHON_CELL_MAGICS
+
+
+def mask_ipython(source: str) -> Masked:
+    """Turn IPython-only syntax into Python of the same length (``%time f()`` -> ``0#ime f()``).
+
+    A magic becomes ``0`` followed by a comment, which stays valid inside an
+    indented block; the character after the sigil is lost, which never matters for
+    the rules (they look for model IDs, which no magic name is).
+    """
+    first = _CELL_MAGIC.match(source)
+    if first is not None and not _cell_magic_is_python(first.group("name"), first.group("args")):
+        return Masked(source, python=False)
+    chars = list(source)
+    for pattern in (_LINE_SIGIL, _ASSIGNED_SIGIL):
+        for match in pattern.finditer(source):
+            sigil = match.end() - 1 if pattern is _ASSIGNED_SIGIL else _sigil_start(match)
+            _mask_at(chars, sigil)
+    for match in _HELP_SUFFIX.finditer(source):
+        for index in range(match.start("marks"), match.end("marks")):
+            chars[index] = " "
+    return Masked("".join(chars), python=True)
+
+
+def _sigil_start(match: re.Match[str]) -> int:
+    text = match.group()
+    return match.start() + len(text) - len(text.lstrip(" \t"))
+
+
+def _mask_at(chars: list[str], index: int) -> None:
+    chars[index] = "0"
+    if index + 1 < len(chars) and chars[index + 1] not in "\r\n":
+        chars[index + 1] = "#"
+
+
+def cell_source(cell: dict[str, Any]) -> str:
+    source = cell.get("source", "")
+    if isinstance(source, list):
+        return "".join(part for part in source if isinstance(part, str))
+    return source if isinstance(source, str) else ""
+
+
+def notebook_is_python(notebook: dict[str, Any]) -> bool:
+    metadata = notebook.get("metadata")
+    if not isinstance(metadata, dict):
+        return True
+    for section, key in (("kernelspec", "language"), ("language_info", "name")):
+        value = metadata.get(section, {})
+        if isinstance(value, dict) and isinstance(value.get(key), str):
+            return bool(value[key].lower().startswith(("python", "ipython")))
+    return True
+
+
+def analyse_code(source: str, location: Location, judgement: Judgement, codes: frozenset[str],
+                 suppressions: Suppressions) -> tuple[list[Finding], bool]:
+    """Findings of one IPython source; the bool says whether it parsed (as Python)."""
+    from migrator.analysis import analyse_python
+
+    masked = mask_ipython(source)
+    if not masked.python:
+        return [], False
+    analysis = analyse_python(masked.text, location, judgement, codes, suppressions)
+    if not analysis.parsed and masked.text != source:
+        # A line starting with ``%`` may be the modulo operator of a continued expression.
+        plain = analyse_python(source, location, judgement, codes, suppressions)
+        if plain.parsed:
+            analysis = plain
+    return analysis.findings, analysis.parsed
+
+
+def read(data: bytes, request: ReadRequest, judgement: Judgement) -> Document:
+    from migrator.analysis import parse_error_finding
+
+    try:
+        decoded = decode_utf8_text(data)
+        notebook = json.loads(decoded.text)
+    except DecodeError as error:
+        return Document(findings=[parse_error_finding(request.path, f"cannot decode: {error}")])
+    except json.JSONDecodeError as error:
+        reason = f"cannot parse notebook JSON: {error.msg}"
+        return Document(findings=[parse_error_finding(request.path, reason, error.lineno,
+                                                      error.colno)])
+    except RecursionError:
+        reason = "cannot parse notebook JSON: nested too deeply"
+        return Document(findings=[parse_error_finding(request.path, reason)])
+    cells = notebook.get("cells") if isinstance(notebook, dict) else None
+    if not isinstance(cells, list):
+        reason = "not a notebook in nbformat 4 (no list of cells)"
+        return Document(findings=[parse_error_finding(request.path, reason)])
+    return _read_cells(decoded, notebook, cells, request, judgement)
+
+
+def _read_cells(decoded: Decoded, notebook: dict[str, Any], cells: list[Any],
+                request: ReadRequest, judgement: Judgement) -> Document:
+    python = notebook_is_python(notebook)
+    suppressions = Suppressions()
+    findings: list[Finding] = []
+    texts: dict[int | None, str] = {}
+    parsed_cells: set[int] = set()
+    for index, cell in enumerate(cells):
+        if not isinstance(cell, dict):
+            continue
+        source = cell_source(cell)
+        texts[index] = source
+        if cell.get("cell_type") == "code" and python:
+            location = Location(request.path, cell=index)
+            cell_findings, parsed = analyse_code(source, location, judgement, request.codes,
+                                                 suppressions)
+            if parsed:
+                parsed_cells.add(index)
+            elif not mask_ipython(source).python:
+                cell_findings = _foreign_cell(source, index, request, judgement, suppressions)
+            findings.extend(cell_findings)
+        else:
+            findings.extend(mention_findings(source, request, judgement, cell=index + 1))
+    document = Document(findings=suppressions.filter(findings), texts=texts)
+    document.render = _renderer(decoded)
+    document.reparse = _reparser(frozenset(parsed_cells))
+    return document
+
+
+def _foreign_cell(source: str, index: int, request: ReadRequest, judgement: Judgement,
+                  suppressions: Suppressions) -> list[Finding]:
+    """A ``%%bash``-style cell: mentions only; ``# noqa`` comments still count."""
+    lines = LineIndex(source)
+    for number in range(1, len(lines.starts) + 1):
+        text = lines.line_text(number)
+        if "#" in text:
+            suppressions.add_comment(number, text[text.index("#") :], index + 1)
+    return mention_findings(source, request, judgement, cell=index + 1, lines=lines)
+
+
+# -- writing back --------------------------------------------------------------------------
+
+
+def _renderer(decoded: Decoded) -> Callable[[Sequence[TextEdit]], bytes]:
+    def render(edits: Sequence[TextEdit]) -> bytes:
+        return decoded.encode(render_text(decoded.text, edits))
+
+    return render
+
+
+def render_text(text: str, edits: Sequence[TextEdit]) -> str:
+    """The notebook text with ``edits`` applied to its cells' sources, nothing else touched."""
+    from migrator.sources.python import apply_edits
+
+    if not edits:
+        return text
+    if any(edit.cell is None for edit in edits):
+        raise ValueError("a notebook edit must name its cell")
+    cells = _cells_node(text)
+    ascii_only = _escapes_non_ascii(text)
+    by_cell: dict[int, list[TextEdit]] = {}
+    for edit in edits:
+        by_cell.setdefault(edit.cell, []).append(edit)  # type: ignore[arg-type]
+    replacements: list[TextEdit] = []
+    for index, cell_edits in by_cell.items():
+        cell = cells.items[index]
+        source = cell.get("source") if isinstance(cell, JObject) else None
+        if isinstance(source, JString):
+            new_source = apply_edits(source.value, cell_edits)
+            replacements.append(TextEdit(source.start, source.end, _dump(new_source, ascii_only)))
+        elif isinstance(source, JArray) and all(isinstance(i, JString) for i in source.items):
+            replacements.extend(_line_replacements(text, source, cell_edits, ascii_only))
+        else:
+            raise ValueError(f"cell {index + 1} has no source to edit")
+    return apply_edits(text, replacements)
+
+
+def _cells_node(text: str) -> JArray:
+    root = parse_json(text).root
+    cells = root.get("cells") if isinstance(root, JObject) else None
+    if not isinstance(cells, JArray):
+        raise ValueError("not a notebook (no list of cells)")
+    return cells
+
+
+def _escapes_non_ascii(text: str) -> bool:
+    """Did the writer use ``ensure_ascii``? Raw non-ASCII says no; ``\\u00e9`` says yes."""
+    if not text.isascii():
+        return False
+    return re.search(r"\\u(?:00[89a-fA-F]|0[1-9a-fA-F]|[1-9a-fA-F])[0-9a-fA-F]{2}", text) is not None
+
+
+def _dump(value: str, ascii_only: bool) -> str:
+    return json.dumps(value, ensure_ascii=ascii_only)
+
+
+_SOURCE_LINE = re.compile(r"[^\n]*\n|[^\n]+")
+
+
+def _line_replacements(text: str, array: JArray, edits: Sequence[TextEdit],
+                       ascii_only: bool) -> list[TextEdit]:
+    """Replace only the JSON strings of the source lines the edits touch."""
+    from migrator.sources.python import apply_edits
+
+    items: list[JString] = [item for item in array.items if isinstance(item, JString)]
+    starts: list[int] = []
+    total = 0
+    for item in items:
+        starts.append(total)
+        total += len(item.value)
+    if not items:
+        raise ValueError("an edit in an empty cell")
+    low = min(_line_of(starts, total, edit.start) for edit in edits)
+    high = max(_line_of(starts, total, max(edit.start, edit.end - 1)) for edit in edits)
+    region_start = starts[low]
+    region = "".join(item.value for item in items[low : high + 1])
+    shifted = [TextEdit(e.start - region_start, e.end - region_start, e.text) for e in edits]
+    new_lines = _SOURCE_LINE.findall(apply_edits(region, shifted))
+    if new_lines:
+        separator = _separator(text, array, items)
+        encoded = separator.join(_dump(line, ascii_only) for line in new_lines)
+        return [TextEdit(items[low].start, items[high].end, encoded)]
+    if high + 1 < len(items):
+        return [TextEdit(items[low].start, items[high + 1].start, "")]
+    if low > 0:
+        return [TextEdit(items[low - 1].end, items[high].end, "")]
+    return [TextEdit(items[low].start, items[high].end, "")]
+
+
+def _line_of(starts: list[int], total: int, offset: int) -> int:
+    from bisect import bisect_right
+
+    if offset >= total:
+        return len(starts) - 1
+    return bisect_right(starts, offset) - 1
+
+
+def _separator(text: str, array: JArray, items: list[JString]) -> str:
+    """What stands between two source lines in this file (``",\\n    "`` in nbformat's layout)."""
+    if len(items) >= 2:
+        return text[items[0].end : items[1].start]
+    return "," + text[array.start + 1 : items[0].start]
+
+
+def _reparser(parsed_cells: frozenset[int]) -> Callable[[bytes], bool]:
+    """The rewritten notebook is JSON, and every cell that parsed before still parses."""
+
+    def reparse(data: bytes) -> bool:
+        import libcst as cst
+
+        try:
+            notebook = json.loads(decode_utf8_text(data).text)
+            cells = notebook["cells"]
+            for index in parsed_cells:
+                source = cell_source(cells[index])
+                try:
+                    cst.parse_module(mask_ipython(source).text)
+                except cst.ParserSyntaxError:
+                    cst.parse_module(source)
+        except (DecodeError, ValueError, KeyError, IndexError, TypeError, RecursionError,
+                cst.ParserSyntaxError):
+            return False
+        return True
+
+    return reparse
+
+
+__all__ = ["JsonSyntaxError", "mask_ipython", "read", "render_text"]
