@@ -1,0 +1,184 @@
+"""DSM105 reasoning-content-dropped.
+
+Upstream: https://api-docs.deepseek.com/guides/thinking_mode (tool calls in thinking mode:
+``reasoning_content`` must be passed back).
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+import libcst.matchers as m
+
+from migrator.findings import Severity
+from migrator.rules.base import Rule
+from migrator.rules.meta import Invalid, Valid
+from migrator.strings import literal_value
+
+KEY = "reasoning_content"
+_KEY_LITERAL: m.MatchIfTrue[cst.BaseExpression] = m.MatchIfTrue(
+    lambda node: isinstance(node, cst.SimpleString) and literal_value(node) == KEY)
+_POP = m.Call(func=m.Attribute(attr=m.Name("pop")), args=[m.Arg(value=_KEY_LITERAL), m.ZeroOrMore()])
+_DEL_KEY = m.Subscript(slice=[m.SubscriptElement(slice=m.Index(value=_KEY_LITERAL))])
+_EXCLUDING = m.NotEqual() | m.NotIn() | m.IsNot()
+# Keys a rebuilt chat message may keep; rebuilding an assistant message from these alone drops KEY.
+_MESSAGE_KEYS = frozenset({"role", "content", "tool_calls", "tool_call_id", "name"})
+
+
+def _contains_key(node: cst.CSTNode) -> bool:
+    return bool(m.findall(node, _KEY_LITERAL))
+
+
+def _read_from(value: cst.BaseExpression, field: str) -> cst.BaseExpression | None:
+    """``E`` when ``value`` reads ``field`` from it: ``E["field"]``, ``E.field``, ``E.get("field")``."""
+    if isinstance(value, cst.Attribute) and value.attr.value == field:
+        return value.value
+    if isinstance(value, cst.Subscript) and len(value.slice) == 1:
+        index = value.slice[0].slice
+        if isinstance(index, cst.Index) and isinstance(index.value, cst.SimpleString) and \
+                literal_value(index.value) == field:
+            return value.value
+    if m.matches(value, m.Call(func=m.Attribute(attr=m.Name("get")), args=[m.Arg(), m.ZeroOrMore()])):
+        assert isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute)
+        first = value.args[0].value
+        if isinstance(first, cst.SimpleString) and literal_value(first) == field:
+            return value.func.value
+    return None
+
+
+class ReasoningContentDropped(Rule):
+    """
+    ## What it does
+    Finds code that removes `reasoning_content` from chat messages: `msg.pop("reasoning_content")`,
+    `del m["reasoning_content"]`, dict comprehensions that filter the key out
+    (`{k: v for k, v in m.items() if k != "reasoning_content"}`, or keep only
+    `role` / `content`), `model_dump(exclude={"reasoning_content"})`, and messages rebuilt
+    from an assistant message with only `role` and `content` in a module that deals with
+    `reasoning_content`.
+
+    ## Why
+    In the R1 era (`deepseek-reasoner`), DeepSeek's docs said the opposite of today's rule:
+    sending an assistant message's `reasoning_content` back in the next request was an
+    error (HTTP 400), so client code and agent frameworks learnt to strip it from the
+    history. V4 in thinking mode reverses this for tool calls: the assistant's
+    `reasoning_content` **must** be passed back in the following turns of a tool-call loop,
+    or the API answers HTTP 400 "The reasoning_content in the thinking mode must be passed
+    back to the API.". Code that still strips it works for plain chat and breaks the first
+    time the model calls a tool.
+    """
+
+    code = "DSM105"
+    name = "reasoning-content-dropped"
+    summary = "code that strips `reasoning_content` from the message history (R1-era advice)"
+    default_severity = Severity.WARNING
+    fixable = "never"
+    fix_safety = (
+        "No automatic fix: keeping the key means removing code whose purpose (and whose "
+        "callers) the tool cannot see; keep `reasoning_content` on assistant messages that "
+        "carry `tool_calls` when they are sent back."
+    )
+    upstream = "https://api-docs.deepseek.com/guides/thinking_mode"
+    VALID = (
+        Valid('messages.append(response.choices[0].message)\n'),
+        Valid('msg = {"role": "assistant", "content": reply.content,\n'
+              '       "reasoning_content": reply.reasoning_content, "tool_calls": reply.tool_calls}\n'),
+        Valid('headers.pop("Authorization")\n'),
+        Valid('clean = {k: v for k, v in m.items() if k != "debug"}\n'),
+        Valid('history = [{"role": m["role"], "content": m["content"]} for m in turns]\n'),
+        Valid('thoughts = message.reasoning_content\nprint(thoughts)\n'),
+    )
+    INVALID = (
+        Invalid('for msg in history:\n    msg.pop("reasoning_content", None)\n'),
+        Invalid('def clean(m):\n    if "reasoning_content" in m:\n        del m["reasoning_content"]\n'),
+        Invalid('messages = [{k: v for k, v in m.items() if k != "reasoning_content"} for m in messages]\n'),
+        Invalid('history.append(message.model_dump(exclude={"reasoning_content"}))\n'),
+        Invalid(
+            'reply = response.choices[0].message\nlog.debug(reply.reasoning_content)\n'
+            'messages.append({"role": "assistant", "content": reply.content})\n'
+        ),
+        Invalid(
+            'def to_history(turns):\n'
+            '    # reasoning_content must not be sent back to deepseek-reasoner\n'
+            '    return [{k: v for k, v in t.items() if k in ("role", "content")} for t in turns]\n'
+        ),
+    )
+
+    MESSAGE = (
+        "drops `reasoning_content` from a message (R1-era advice: sending it back was a 400); "
+        "V4 thinking mode requires it in tool-call turns, or answers HTTP 400 \"The "
+        "reasoning_content in the thinking mode must be passed back to the API.\""
+    )
+
+    def visit_Call(self, node: cst.Call) -> None:
+        if m.matches(node, _POP):
+            self.report(node, self.MESSAGE)
+            return
+        for arg in node.args:
+            if arg.keyword is not None and arg.keyword.value == "exclude" and _contains_key(arg.value):
+                self.report(arg, self.MESSAGE)
+
+    def visit_Del(self, node: cst.Del) -> None:
+        targets = node.target.elements if isinstance(node.target, cst.Tuple) else [node.target]
+        for target in targets:
+            value = target.value if isinstance(target, cst.Element) else target
+            if m.matches(value, _DEL_KEY):
+                self.report(node, self.MESSAGE)
+                return
+
+    def visit_DictComp(self, node: cst.DictComp) -> None:
+        for clause in _comprehension_ifs(node.for_in):
+            if self._filters_key_out(clause.test):
+                self.report(node, self.MESSAGE)
+                return
+
+    def _filters_key_out(self, test: cst.BaseExpression) -> bool:
+        for comparison in m.findall(test, m.Comparison()):
+            assert isinstance(comparison, cst.Comparison)
+            for target in comparison.comparisons:
+                if m.matches(target.operator, _EXCLUDING) and _contains_key(comparison):
+                    return True
+                if m.matches(target.operator, m.In()) and self._allowlist_without_key(target.comparator):
+                    return True
+        return False
+
+    def _allowlist_without_key(self, node: cst.BaseExpression) -> bool:
+        """``k in ("role", "content")`` in a module that knows about ``reasoning_content``."""
+        if not isinstance(node, (cst.Tuple, cst.List, cst.Set)) or KEY not in self.context.text:
+            return False
+        keys = {literal_value(e.value) for e in node.elements}
+        return "content" in keys and KEY not in keys and keys <= _MESSAGE_KEYS
+
+    def visit_Dict(self, node: cst.Dict) -> None:
+        if KEY not in self.context.text or not self._rebuilds_assistant_message(node):
+            return
+        self.report(node, self.MESSAGE)
+
+    def _rebuilds_assistant_message(self, node: cst.Dict) -> bool:
+        entries: dict[str, cst.BaseExpression] = {}
+        for element in node.elements:
+            if not isinstance(element, cst.DictElement):
+                return False
+            key = literal_value(element.key) if isinstance(element.key, cst.SimpleString) else None
+            if key is None or key not in _MESSAGE_KEYS:
+                return False
+            entries[key] = element.value
+        if "role" not in entries or "content" not in entries:
+            return False
+        source = _read_from(entries["content"], "content")
+        if source is None:
+            return False
+        role = entries["role"]
+        if isinstance(role, cst.SimpleString):
+            return literal_value(role) == "assistant"
+        role_source = _read_from(role, "role")
+        return role_source is not None and role_source.deep_equals(source)
+
+
+def _comprehension_ifs(clause: cst.CompFor | None) -> list[cst.CompIf]:
+    found: list[cst.CompIf] = []
+    while clause is not None:
+        found.extend(clause.ifs)
+        clause = clause.inner_for_in
+    return found
+
+
+RULE = ReasoningContentDropped
