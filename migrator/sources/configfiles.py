@@ -147,9 +147,10 @@ class _Scan:
             "the old ID"
         )
         message = f"{verdict.message}; this value reaches a request elsewhere: {where}"
+        replacement = match.respell(judgement.target)  # keeps a `deepseek/` prefix
         fix = Fix("unsafe",
-                  f"replace `{match.spelled}` with `{verdict.replacement}` and {_thinking_step(match)}",
-                  (self.edit(piece, verdict.replacement),))
+                  f"replace `{match.spelled}` with `{replacement}` and {_thinking_step(match)}",
+                  (self.edit(piece, replacement),))
         self.add("DSM001", piece.start, piece.end, verdict, message=message, fix=fix)
 
     def superseded(self, piece: Piece, match: ModelMatch) -> None:

@@ -327,13 +327,16 @@ def _toml_header(text: str, pos: int) -> Generator[Piece, None, int]:
 
 def _toml_string(text: str, pos: int, kind: PieceKind) -> tuple[Piece, int]:
     quote = text[pos]
-    if text.startswith(quote * 3, pos):  # multi-line strings are prose: mentions only
+    if text.startswith(quote * 3, pos):  # a string over several lines is prose: mentions only
         close = text.find(quote * 3, pos + 3)
         if close < 0:
             raise TomlSyntaxError("unterminated multi-line string", pos)
         while text.startswith(quote, close + 3):  # up to two quotes may end the content
             close += 1
-        return Piece("text", pos + 3, close, text[pos + 3 : close]), close + 3
+        raw = text[pos + 3 : close]
+        one_line = "\n" not in raw and "\r" not in raw
+        value = decode_backslashes(raw) if quote == '"' else raw
+        return Piece("value" if one_line else "text", pos + 3, close, value), close + 3
     close = _closing_quote(text, pos + 1, quote)
     line_end = _line_end(text, pos)
     if close < 0 or close > line_end:
