@@ -11,7 +11,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from migrator.findings import Finding, Severity, Span
 from migrator.rules import RULE_MODULES, rule_info
-from migrator.rules.base import Judgement, Location, ModuleContext, Rule
+from migrator.rules.base import FastBatchableVisitor, Judgement, Location, ModuleContext, Rule
 from migrator.suppressions import Suppressions
 
 
@@ -22,7 +22,7 @@ class Analysis:
     parsed: bool = True
 
 
-class _CommentCollector(cst.BatchableCSTVisitor):
+class _CommentCollector(FastBatchableVisitor):
     METADATA_DEPENDENCIES = (PositionProvider,)
 
     def __init__(self, suppressions: Suppressions, location: Location) -> None:

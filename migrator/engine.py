@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -141,8 +140,14 @@ def _check_chunk(chunk: Sequence[Candidate], plan: Plan) -> list[FileOutcome]:
     return [check_file(candidate, plan) for candidate in chunk]
 
 
+# Files that reach a worker need a libcst parse (milliseconds each), so a chunk's IPC is
+# cheap next to its work; many small chunks keep every worker busy until the end.
+CHUNKS_PER_WORKER = 16
+MAX_CHUNK = 32
+
+
 def chunked(items: Sequence[Candidate], workers: int) -> list[Sequence[Candidate]]:
-    size = max(1, -(-len(items) // (workers * 4)))
+    size = min(MAX_CHUNK, max(1, -(-len(items) // (workers * CHUNKS_PER_WORKER))))
     return [items[start : start + size] for start in range(0, len(items), size)]
 
 
@@ -194,6 +199,8 @@ def _analyse_pending(
             if on_progress:
                 on_progress(1)
         return
+    from concurrent.futures import ProcessPoolExecutor  # lazily: multiprocessing costs startup
+
     with ProcessPoolExecutor(max_workers=workers) as pool:
         chunks = chunked(pending, workers)
         for chunk, results in zip(chunks, pool.map(worker, chunks, [plan] * len(chunks)), strict=True):

@@ -1,0 +1,204 @@
+"""The fast paths give exactly the findings of the slow path.
+
+Fast paths: the bytes prefilter (files without a trigger string are never parsed), the
+process pool (``--workers N``), and the startup that imports neither libcst nor rich
+when no file needs them. Timings belong to ``benchmarks/run.py``, not here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from migrator import engine
+from migrator.discovery import Candidate, DiscoveryOptions, discover
+from migrator.engine import FileOutcome, Plan, run_files
+from migrator.rules import ALL_CODES
+from tests.conftest import FIXTURES, TODAY, TODAY_DT
+
+CLEAN_MODULE = '''"""A module without any of the catalog's trigger strings."""
+
+import os
+
+
+def answer(question: str) -> str:
+    return os.environ.get("MODEL", "gpt-4o") + question  # noqa: E501
+'''
+
+
+def plan(**changes: object) -> Plan:
+    base = Plan(codes=frozenset(ALL_CODES), today=TODAY_DT, target="deepseek-v4-flash")
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+def python_fixtures() -> list[Path]:
+    """Enough fixtures with findings to go through the pool, from every directory."""
+    every = sorted((FIXTURES / "check").rglob("*.py"))
+    return every[:: max(1, len(every) // (engine.POOL_THRESHOLD + 4))]
+
+
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The check fixtures (every one a hit) interleaved with clean modules."""
+    root = tmp_path_factory.mktemp("tree")
+    for index, source in enumerate(python_fixtures()):
+        target = root / f"pkg{index % 5}" / f"{index:03d}_{source.name}"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        (target.parent / f"{index:03d}_clean.py").write_text(CLEAN_MODULE)
+    # Files the prefilter must let through although the trigger is not visible as bytes.
+    (root / "utf16.py").write_bytes('MODEL = "deepseek-chat"\n'.encode("utf-16"))
+    (root / "nul.py").write_bytes(b"\0\0\0")
+    return root
+
+
+def candidates_of(root: Path) -> list[Candidate]:
+    found = discover([str(root)], DiscoveryOptions(project_root=root))
+    return [item for item in found if isinstance(item, Candidate)]
+
+
+def summary(outcomes: list[FileOutcome]) -> list[tuple[str, list[object]]]:
+    return [(outcome.display, list(outcome.findings)) for outcome in outcomes]
+
+
+@pytest.fixture(scope="module")
+def serial(tree: Path) -> list[FileOutcome]:
+    """The reference: one process, prefilter on."""
+    return list(run_files(candidates_of(tree), plan(), workers=1))
+
+
+def test_the_tree_is_big_enough_for_the_pool(serial: list[FileOutcome]) -> None:
+    parsed = [o for o in serial if o.parsed]
+    assert len(parsed) >= engine.POOL_THRESHOLD
+    assert sum(len(o.findings) for o in parsed) > len(parsed)
+
+
+def test_two_workers_give_the_findings_of_one_in_the_same_order(
+    tree: Path, serial: list[FileOutcome]
+) -> None:
+    files = candidates_of(tree)
+    pooled = list(run_files(files, plan(), workers=2))
+    assert [o.display for o in serial] == [c.display for c in files]
+    assert summary(pooled) == summary(serial)
+    assert [o.texts for o in pooled] == [o.texts for o in serial]
+
+
+def test_the_prefilter_changes_no_finding(tree: Path, serial: list[FileOutcome]) -> None:
+    unfiltered = list(run_files(candidates_of(tree), plan(prefilter=False), workers=2))
+    assert summary(serial) == summary(unfiltered)
+    # ... while really skipping the clean files, and only them.
+    skipped = {o.display for o in serial if not o.parsed}
+    assert skipped == {o.display for o in unfiltered if o.display.endswith("_clean.py")}
+    assert all(o.parsed for o in unfiltered)
+
+
+def test_chunks_cover_every_file_once_in_order() -> None:
+    items = [Candidate(Path(f"f{i}.py"), f"f{i}.py", "python", False, False) for i in range(1000)]
+    for workers in (1, 2, 3, 8):
+        chunks = engine.chunked(items, workers)
+        assert [c for chunk in chunks for c in chunk] == items
+        assert len(chunks) >= min(len(items), workers)
+
+
+FRAGMENTS = [
+    'MODEL = "deepseek-chat"',
+    'MODEL = "DeepSeek-Chat"',
+    'MODEL = "DEEPSEEK-REASONER"',
+    "MODEL = 'deepseek/deepseek-reasoner'",
+    'URL = "https://api.deepseek.com/v1"',
+    'client.chat.completions.create(model="deepseek-coder", temperature=0.2)',
+    'client.chat.completions.create(model=m, reasoning_effort="minimal")',
+    'body = {"model": "deepseek-v4-flash", "logprobs": True}',
+    "msg.pop('reasoning_content', None)",
+    "# talk to deepseek-chat here",
+    'f"{name} uses deepseek-reasoner"',
+    "x = 1",
+    "def f():\n    return 'deepseek-chat'  # noqa: DSM001",
+    "class C:\n    model: str = 'gpt-4o'",
+    "broken = (",
+]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=6))
+def test_prefilter_on_or_off_same_findings_for_any_module(tmp_path: Path, lines: list[str]) -> None:
+    path = tmp_path / "module.py"
+    path.write_text("\n".join(lines) + "\n")
+    candidate = Candidate(path, "module.py", "python", True, False)
+    fast = engine.check_file(candidate, plan(prefilter=True))
+    slow = engine.check_file(candidate, plan(prefilter=False))
+    if fast.parsed:
+        assert fast.findings == slow.findings
+    else:  # never parsed: only a syntax error of a file without any trigger goes unreported
+        assert fast.findings == []
+        assert {finding.code for finding in slow.findings} <= {"DSM900"}
+
+
+# -- through the command line -------------------------------------------------------------
+
+
+def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "migrator", *args], cwd=cwd, text=True,
+                          capture_output=True, env={**os.environ, "DEEPSEEK_MIGRATE_TODAY": TODAY},
+                          check=False)
+
+
+def test_cli_workers_one_and_two_print_the_same_report(tree: Path) -> None:
+    reports = [run("check", "--output-format", "json", "--no-progress", "--workers", workers, ".",
+                   cwd=tree) for workers in ("1", "2")]
+    assert reports[0].returncode == reports[1].returncode == 1
+    assert json.loads(reports[0].stdout) == json.loads(reports[1].stdout)
+    assert json.loads(reports[0].stdout)["summary"]["findings"] > 0
+
+
+IMPORT_PROBE = textwrap.dedent("""
+    import sys
+    from migrator.cli import main
+    try:
+        main(sys.argv[1:])
+    except SystemExit as done:
+        code = done.code
+    heavy = [name for name in ("libcst", "rich", "concurrent.futures.process")
+             if name in sys.modules]
+    print("exit", code, "heavy", ",".join(heavy) or "-", file=sys.stderr)
+""")
+
+
+def probe_imports(*args: str, cwd: Path) -> str:
+    done = subprocess.run([sys.executable, "-c", IMPORT_PROBE, *args], cwd=cwd, text=True,
+                          capture_output=True, check=False)
+    return done.stderr.strip().splitlines()[-1]
+
+
+@pytest.fixture
+def clean_tree(tmp_path: Path) -> Path:
+    for index in range(30):
+        (tmp_path / f"pkg{index % 3}").mkdir(exist_ok=True)
+        (tmp_path / f"pkg{index % 3}" / f"m{index}.py").write_text(CLEAN_MODULE)
+    return tmp_path
+
+
+def test_a_clean_tree_never_imports_libcst_nor_rich(clean_tree: Path) -> None:
+    assert probe_imports("check", "--no-progress", ".", cwd=clean_tree) == "exit 0 heavy -"
+
+
+def test_the_pre_commit_case_imports_nothing_heavy(clean_tree: Path) -> None:
+    line = probe_imports("check", "--force-exclude", "pkg0/m0.py", "pkg1/m1.py", cwd=clean_tree)
+    assert line == "exit 0 heavy -"
+
+
+def test_a_hit_imports_libcst_so_the_probe_can_see_it(clean_tree: Path) -> None:
+    (clean_tree / "hit.py").write_text('MODEL = "deepseek-chat"\n')
+    assert probe_imports("check", "--workers", "1", "hit.py", cwd=clean_tree) == \
+        "exit 1 heavy libcst"
