@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 from functools import cache
@@ -30,7 +33,7 @@ from migrator.rules import available_codes, rule_info
 from migrator.sources.python import apply_edits
 from migrator.sources.text import LineIndex
 
-from .conftest import TODAY_DT, run_cli
+from .conftest import TODAY, TODAY_DT, run_cli
 
 SCHEMA = Path(__file__).parent / "schemas" / "sarif-schema-2.1.0.json"
 
@@ -445,3 +448,106 @@ def test_cli_statistics_json(tree: Path) -> None:
     text = check_output(tree, "concise", "--statistics")
     assert re.search(r"^1\s+DSM001\s.*retired-model-id.*deadline 2026-07-24T15:59:00Z",
                      text, re.MULTILINE)
+
+
+# -- the GitHub Action ------------------------------------------------------------------------
+
+ACTION = Path(__file__).resolve().parent.parent / "action.yml"
+_EXPRESSION = re.compile(r"\$\{\{\s*([\w.-]+)\s*\}\}")
+
+
+def action() -> dict[str, Any]:
+    import yaml
+
+    data: dict[str, Any] = yaml.safe_load(ACTION.read_text(encoding="utf-8"))
+    return data
+
+
+def check_flags() -> set[str]:
+    from migrator.cli import check
+
+    return {opt for param in check.params for opt in param.opts if opt.startswith("--")}
+
+
+def test_action_is_composite_with_the_documented_inputs() -> None:
+    data = action()
+    assert data["runs"]["using"] == "composite"
+    inputs = data["inputs"]
+    assert {"paths", "fail-on", "sarif-file", "version"} <= set(inputs)
+    assert all(spec.get("description") for spec in inputs.values())
+    assert inputs["fail-on"]["default"] in {"error", "warning", "info", "never"}
+    install = data["runs"]["steps"][0]
+    assert "${{ github.action_path }}" in str(install["env"].values())
+    assert all(step["shell"] == "bash" for step in data["runs"]["steps"])
+
+
+def test_action_command_lines_use_real_check_flags() -> None:
+    steps = action()["runs"]["steps"]
+    assert all("${{" not in step["run"] for step in steps)  # inputs arrive through env only
+    used, formats = set(), set()
+    for step in steps[1:]:  # after the install step, every option is the tool's
+        script = step["run"]
+        assert '"$TOOL" check ' in script
+        used |= set(re.findall(r"(?<![\w-])--[a-z][a-z-]*", script))
+        formats |= set(re.findall(r"--output-format (\w+)", script))
+    assert used and used <= check_flags(), used - check_flags()
+    assert formats == {"github", "sarif"}
+    assert {"--exit-zero", "--fail-on", "--no-progress"} <= used
+
+
+def _expand(value: str, context: dict[str, str]) -> str:
+    return _EXPRESSION.sub(lambda match: context[match.group(1)], value)
+
+
+def run_action_steps(tree: Path, tool: Path, **overrides: str) -> tuple[int, str, Path]:
+    """Run the action's steps after install with bash, as the runner would."""
+    data = action()
+    context = {f"inputs.{name}": str(spec.get("default", "")) for name, spec in
+               data["inputs"].items()}
+    context.update({f"inputs.{name.replace('_', '-')}": value for name, value in overrides.items()})
+    context["steps.install.outputs.tool"] = str(tool)
+    context["github.action_path"] = str(ACTION.parent)
+    output_file = tree.parent / "github_output"
+    output_file.write_text("", encoding="utf-8")
+    status, stdout = 0, ""
+    for step in data["runs"]["steps"][1:]:
+        condition = step.get("if")
+        if condition is not None:
+            match = re.fullmatch(r"inputs\.([\w-]+) != ''", condition)
+            assert match, condition
+            if context[f"inputs.{match.group(1)}"] == "":
+                continue
+        env = {**os.environ, "GITHUB_OUTPUT": str(output_file), "DEEPSEEK_MIGRATE_TODAY": TODAY,
+               **{key: _expand(str(value), context) for key, value in step["env"].items()}}
+        result = subprocess.run(["bash", "-c", step["run"]], cwd=tree, env=env,
+                                capture_output=True, check=False)
+        status, stdout = result.returncode, result.stdout.decode("utf-8")
+        if status != 0:
+            break
+    return status, stdout, output_file
+
+
+@pytest.fixture
+def tool(tmp_path: Path) -> Path:
+    wrapper = tmp_path / "deepseek-migrate"
+    wrapper.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m migrator "$@"\n', encoding="utf-8")
+    wrapper.chmod(0o755)
+    return wrapper
+
+
+def test_action_steps_annotate_and_fail_on_findings(tree: Path, tool: Path) -> None:
+    status, stdout, _ = run_action_steps(tree, tool)
+    assert status == 1
+    names = {parse_workflow_command(line)[0] for line in stdout.splitlines()}
+    assert names == {"error", "notice"}
+
+
+def test_action_steps_write_sarif_and_can_only_warn(tree: Path, tool: Path) -> None:
+    sarif_path = tree.parent / "reports" / "deepseek.sarif"
+    status, stdout, outputs = run_action_steps(tree, tool, fail_on="never",
+                                               sarif_file=str(sarif_path), paths="pkg clean.py")
+    assert status == 0 and stdout.startswith("::error file=")
+    log = json.loads(sarif_path.read_text(encoding="utf-8"))
+    assert not list(sarif_validator().iter_errors(log))
+    assert log["runs"][0]["results"]
+    assert f"path={sarif_path}" in outputs.read_text(encoding="utf-8")
