@@ -220,6 +220,18 @@ def check(paths: tuple[str, ...], **options: Any) -> None:
     sys.exit(run_check(invocation))
 
 
+@main.command()
+@shared_options
+@click.option("--diff", is_flag=True, help="Print a unified diff of what fix would do; write nothing.")
+@guarded
+def fix(paths: tuple[str, ...], **options: Any) -> None:
+    """Apply fixes in place (or print them as a diff with --diff)."""
+    from migrator.fixing import run_fix
+
+    invocation = resolve(paths, options)
+    sys.exit(run_fix(invocation))
+
+
 @main.command(name="rules")
 @click.option("--output-format", type=click.Choice(["table", "json"]), default="table")
 def rules_command(output_format: str) -> None:

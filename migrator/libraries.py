@@ -28,6 +28,9 @@ class Library:
     model_position: int | None = None  # positional index of the model, when it may be positional
     effort_param: str | None = "reasoning_effort"
     sends_request: bool = True  # False: binds a model for later requests (a client object)
+    # `fix` spells a kept-on thinking mode explicitly (`deepseek-reasoner`) only where the
+    # library accepts a bare `{"type": "enabled"}` (Anthropic's type wants `budget_tokens`).
+    explicit_enabled: bool = True
 
     def thinking_example(self, state: str) -> str:
         """How this library spells the switch, for messages and docs."""
@@ -66,6 +69,7 @@ ANTHROPIC = Library(
     ),
     import_roots=("anthropic",),
     effort_param=None,
+    explicit_enabled=False,
 )
 LITELLM = Library(
     name="litellm",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import libcst as cst
 
 from migrator.findings import Severity
+from migrator.fixes import plan_fix
 from migrator.rules.base import Rule
 from migrator.rules.meta import Invalid, Valid
 from migrator.strings import StringNode
@@ -76,6 +77,7 @@ class RetiredModelId(Rule):
             return
         judgement = self.context.judgement
         verdict = retired_id_verdict(match, judgement.catalog, judgement.today, judgement.target)
+        plan = plan_fix(self.context, node, match)
         self.report(
             node,
             verdict.message,
@@ -83,6 +85,8 @@ class RetiredModelId(Rule):
             model=verdict.model,
             replacement=verdict.replacement,
             deadline=verdict.deadline,
+            fix=plan.fix,
+            unfixable_reason=plan.unfixable_reason,
         )
 
     def visit_SimpleString(self, node: cst.SimpleString) -> None:

@@ -1,0 +1,579 @@
+"""Planning the fix of one retired model ID (DSM001): where its value flows, what to edit.
+
+A fix is the ID swap inside the literal (prefix, quotes and string prefix kept)
+plus, at every request the value reaches, the thinking switch in that library's
+own spelling: ``deepseek-chat`` / ``deepseek-coder`` become the target with
+thinking *disabled*; ``deepseek-reasoner`` becomes the target with thinking
+*enabled* (the V4 default, written out where the library accepts it).
+
+Safety, as ruff words it: a *safe* fix never changes what the program asks the
+API for beyond the model name. When the value's requests cannot all be
+followed, the fix is *unsafe* (ID only). When the code tells two legacy IDs
+apart (dict keys, comparisons, ``match`` cases, ``Literal`` / Enum members),
+there is no fix at all, and ``unfixable_reason`` says why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TypeVar
+
+import libcst as cst
+import libcst.matchers as m
+from libcst.metadata import ClassScope
+
+from migrator.catalog import ModelMatch
+from migrator.context import (
+    STRING_NODES,
+    Request,
+    RequestIndex,
+    attribute_chain,
+    call_keywords,
+    dict_entries,
+)
+from migrator.findings import Fix, TextEdit
+from migrator.libraries import PAYLOAD_KEYWORDS, PAYLOAD_METHODS, Library
+from migrator.rules.base import ModuleContext
+from migrator.strings import StringNode, literal_value
+
+_N = TypeVar("_N", bound=cst.CSTNode)
+MAX_DEPTH = 6  # how many bindings a value may pass through before we stop following it
+ENUM_BASES = ("enum.Enum", "enum.StrEnum", "enum.IntEnum", "enum.Flag")
+LITERAL_NAMES = ("typing.Literal", "typing_extensions.Literal")
+
+
+@dataclass(frozen=True)
+class FixPlan:
+    fix: Fix | None
+    unfixable_reason: str | None = None
+
+
+class Unfollowable(Exception):
+    """The value reaches something the tool cannot follow; the message says what."""
+
+
+# -- the plan -------------------------------------------------------------------------------
+
+
+def plan_fix(context: ModuleContext, node: StringNode, match: ModelMatch) -> FixPlan:
+    """The fix (safe, unsafe or none) for one retired-ID string."""
+    planner = _Planner(context, node, match)
+    return planner.plan()
+
+
+class _Planner:
+    def __init__(self, context: ModuleContext, node: StringNode, match: ModelMatch) -> None:
+        self.context = context
+        self.index: RequestIndex = context.requests
+        self.node = node
+        self.match = match
+        self.target = context.judgement.target
+        self.replacement = match.respell(self.target)
+        self.disable = match.model.successor_thinking == "disabled"
+
+    def plan(self) -> FixPlan:
+        collision = self._collision()
+        if collision is not None:
+            kind, reason = collision
+            if kind == "collision":
+                return FixPlan(None, reason)
+            return self._unsafe(reason)
+        rename = self._rename_edit()
+        if rename is None:
+            return FixPlan(None, "the string's spelling cannot be rewritten in place")
+        try:
+            requests = self._flows(self.node, 0)
+        except Unfollowable as why:
+            if self.disable:
+                return self._unsafe(str(why))
+            return FixPlan(self._fix("safe", (rename,), []))
+        edits: list[TextEdit] = [rename]
+        for request in requests:
+            try:
+                edits.extend(self._thinking_edits(request))
+            except Unfollowable as why:
+                if self.disable:
+                    return self._unsafe(str(why))
+                return FixPlan(self._fix("safe", (rename,), []))
+        return FixPlan(self._fix("safe", tuple(edits), requests))
+
+    # -- descriptions --------------------------------------------------------------------
+
+    def _fix(self, applicability: str, edits: tuple[TextEdit, ...], requests: list[Request]) -> Fix:
+        state = "disabled" if self.disable else "enabled"
+        description = f"Replace `{self.match.spelled}` with `{self.replacement}`"
+        if requests:
+            places = sorted({r.library.label for r in requests})
+            description += f" and keep thinking {state} at {_count(len(requests), 'request')} " \
+                           f"({', '.join(places)})"
+        elif not self.disable:
+            description += " (thinking stays on: the V4 default)"
+        return Fix(applicability, description, edits)  # type: ignore[arg-type]
+
+    def _unsafe(self, reason: str) -> FixPlan:
+        rename = self._rename_edit()
+        if rename is None:
+            return FixPlan(None, reason)
+        state = "disabled" if self.disable else "enabled"
+        description = (
+            f"Replace `{self.match.spelled}` with `{self.replacement}`; thinking must be set to "
+            f"{state} by hand where the value is sent ({reason})"
+        )
+        return FixPlan(Fix("unsafe", description, (rename,)), reason)
+
+    # -- the ID itself ---------------------------------------------------------------------
+
+    def _rename_edit(self) -> TextEdit | None:
+        node = self.node
+        start, end = self.context.node_range(node)
+        if isinstance(node, cst.SimpleString):
+            opening = len(node.prefix) + len(node.quote)
+            body = node.value[opening : len(node.value) - len(node.quote)]
+            if body == self.match.spelled and "\\" not in body:
+                at = start + opening + len(self.match.prefix)
+                return self.context.edit(at, at + len(self.match.model.id), self.target)
+            if "b" in node.prefix.lower() or "r" in node.prefix.lower():
+                return None
+            return self.context.edit(start + opening, end - len(node.quote), self.replacement)
+        if isinstance(node, cst.FormattedString):
+            texts = [p for p in node.parts if isinstance(p, cst.FormattedStringText)]
+            if len(texts) == 1 and texts[0].value == self.match.spelled:
+                text_start, _ = self.context.node_range(texts[0])
+                at = text_start + len(self.match.prefix)
+                return self.context.edit(at, at + len(self.match.model.id), self.target)
+            return None
+        first = _first_piece(node)
+        if not isinstance(first, cst.SimpleString) or "b" in first.prefix.lower():
+            return None
+        # An implicit concatenation becomes one literal in the first piece's style.
+        text = f"{first.prefix}{first.quote}{self.replacement}{first.quote}"
+        return self.context.edit(start, end, text)
+
+    # -- collisions ------------------------------------------------------------------------
+
+    def _collision(self) -> tuple[str, str] | None:
+        """("collision", why) when the code tells IDs apart, ("unsafe", why) for a lone test."""
+        for finder in (self._dict_key, self._comparison, self._match_case, self._literal_member,
+                       self._enum_member):
+            found = finder()
+            if found is not None:
+                what, twins = found
+                if twins:
+                    names = " and ".join(f"`{t}`" for t in sorted({self.match.spelled, *twins}))
+                    return "collision", (
+                        f"rewriting {names} to `{self.replacement}` would merge what this {what} "
+                        "tells apart; decide by hand which successor (and thinking setting) each "
+                        "case needs"
+                    )
+                return "unsafe", f"the ID is a {what} of its own; check what the code compares it with"
+        return None
+
+    def _merges_with(self, others: list[cst.CSTNode]) -> list[str]:
+        """The spellings among ``others`` that would become equal to our replacement."""
+        twins = []
+        for other in others:
+            if other is self.node or not isinstance(other, STRING_NODES):
+                continue
+            value = literal_value(other)
+            if value is None:
+                continue
+            if value == self.replacement:
+                twins.append(value)
+                continue
+            found = self.context.strings.catalog.match_whole(
+                value, gateway_module=self.context.gateway_module)
+            if found is not None and found.model.is_retired and \
+                    found.respell(self.target) == self.replacement:
+                twins.append(value)
+        return twins
+
+    def _dict_key(self) -> tuple[str, list[str]] | None:
+        parent = self.index.parent(self.node)
+        if isinstance(parent, cst.DictElement) and parent.key is self.node:
+            container = self.index.parent(parent)
+            if isinstance(container, cst.Dict):
+                keys = [e.key for e in container.elements if isinstance(e, cst.DictElement)]
+                return "dict", self._merges_with(list(keys))
+        return None
+
+    def _comparison(self) -> tuple[str, list[str]] | None:
+        current: cst.CSTNode = self.node
+        parent = self.index.parent(current)
+        while isinstance(parent, (cst.Tuple, cst.List, cst.Set, cst.Element, cst.ComparisonTarget)):
+            current, parent = parent, self.index.parent(parent)
+        if not isinstance(parent, cst.Comparison):
+            return None
+        scope = self._decision_scope(parent)
+        strings = _strings_in_tests(scope, self.index)
+        return "comparison", self._merges_with(strings)
+
+    def _decision_scope(self, node: cst.CSTNode) -> cst.CSTNode:
+        """The if/elif chain (or conditional expression, or statement) a test belongs to."""
+        top: cst.CSTNode = node
+        current: cst.CSTNode | None = node
+        while current is not None:
+            if isinstance(current, (cst.If, cst.While, cst.IfExp)):
+                top = current
+                parent = self.index.parent(current)
+                while isinstance(parent, (cst.If, cst.Else)):  # climb an elif chain
+                    if isinstance(parent, cst.If):
+                        top = parent
+                    parent = self.index.parent(parent)
+                return top
+            if isinstance(current, (cst.SimpleStatementLine, cst.FunctionDef, cst.ClassDef)):
+                return current
+            current = self.index.parent(current)
+        return top
+
+    def _match_case(self) -> tuple[str, list[str]] | None:
+        current: cst.CSTNode | None = self.index.parent(self.node)
+        if not isinstance(current, cst.MatchValue):
+            return None
+        while current is not None and not isinstance(current, cst.Match):
+            current = self.index.parent(current)
+        if current is None:
+            return None
+        values = [p.value for p in _walk(current) if isinstance(p, cst.MatchValue)]
+        return "`match` statement", self._merges_with(list(values))
+
+    def _literal_member(self) -> tuple[str, list[str]] | None:
+        current: cst.CSTNode | None = self.index.parent(self.node)
+        while isinstance(current, (cst.Index, cst.SubscriptElement)):
+            current = self.index.parent(current)
+        if not isinstance(current, cst.Subscript):
+            return None
+        names = self.index.qualified_names(current.value)
+        if not (names & set(LITERAL_NAMES)) and attribute_chain(current.value)[-1:] != ["Literal"]:
+            return None
+        members = [
+            element.slice.value for element in current.slice
+            if isinstance(element.slice, cst.Index)
+        ]
+        return "`Literal`", self._merges_with(list(members))
+
+    def _enum_member(self) -> tuple[str, list[str]] | None:
+        statement = self.index.parent(self.node)
+        if not isinstance(statement, (cst.Assign, cst.AnnAssign)):
+            return None
+        line = self.index.parent(statement)
+        body = self.index.parent(line) if line is not None else None
+        klass = self.index.parent(body) if body is not None else None
+        if not isinstance(klass, cst.ClassDef) or not self._is_enum(klass):
+            return None
+        values: list[cst.CSTNode] = []
+        for small in _class_assignments(klass):
+            if small.value is not None:
+                values.append(small.value)
+        return "Enum", self._merges_with(values)
+
+    def _is_enum(self, klass: cst.ClassDef) -> bool:
+        for base in klass.bases:
+            if self.index.qualified_names(base.value) & set(ENUM_BASES):
+                return True
+            if attribute_chain(base.value)[-1:] in (["Enum"], ["StrEnum"]):
+                return True
+        return False
+
+    # -- where the value flows ------------------------------------------------------------
+
+    def _flows(self, expr: cst.CSTNode, depth: int) -> list[Request]:
+        """Every request this expression's value reaches; raises when a use is not followed."""
+        if depth > MAX_DEPTH:
+            raise Unfollowable("the value passes through too many names")
+        parent = self.index.parent(expr)
+        if isinstance(parent, cst.Arg) and parent.value is expr:
+            return self._flows_from_argument(parent, expr, depth)
+        if isinstance(parent, cst.DictElement) and parent.value is expr:
+            container = self.index.parent(parent)
+            if isinstance(container, cst.Dict):
+                request = self.index.request_for(container)
+                if request is not None and request.model_expr is expr:
+                    self._require_sent_payload(request)
+                    return [request]
+            raise Unfollowable("the value is stored in a dict the tool cannot follow to a request")
+        if isinstance(parent, cst.Assign) and parent.value is expr:
+            if len(parent.targets) == 1 and isinstance(parent.targets[0].target, cst.Name):
+                return self._flows_of_name(parent.targets[0].target, depth)
+            raise Unfollowable("the value is assigned to something other than one name")
+        if isinstance(parent, cst.AnnAssign) and parent.value is expr and isinstance(parent.target, cst.Name):
+            return self._flows_of_name(parent.target, depth)
+        if isinstance(parent, cst.Param) and parent.default is expr:
+            return self._flows_of_parameter(parent, depth)
+        raise Unfollowable("the value is used where the tool cannot tell which request it reaches")
+
+    def _flows_from_argument(self, argument: cst.Arg, expr: cst.CSTNode, depth: int) -> list[Request]:
+        call = self.index.parent(argument)
+        if isinstance(call, cst.Call):
+            if self.index.env_default(call) is expr:
+                return self._flows(call, depth + 1)
+            request = self.index.request_for(call)
+            if request is not None and request.model_expr is expr:
+                return [request]
+        raise Unfollowable("the value is passed to a call that is not a recognised request")
+
+    def _flows_of_name(self, target: cst.Name, depth: int) -> list[Request]:
+        scope = self.index.scope_of(target)
+        if scope is None:
+            raise Unfollowable(f"`{target.value}` has no scope information")
+        if isinstance(scope, ClassScope):
+            return self._flows_of_class_attribute(target, depth)
+        assignments = list(scope.assignments[target.value])
+        if len(assignments) != 1:
+            raise Unfollowable(f"`{target.value}` is assigned more than once")
+        return self._flows_of_accesses(target.value, assignments[0].references, depth)
+
+    def _flows_of_accesses(self, name: str, accesses: object, depth: int) -> list[Request]:
+        requests: list[Request] = []
+        nodes = [access.node for access in accesses]  # type: ignore[attr-defined]
+        if not nodes:
+            raise Unfollowable(f"`{name}` is not used in this module (it may be imported elsewhere)")
+        for node in nodes:
+            if not isinstance(node, cst.Name):
+                raise Unfollowable(f"`{name}` is used in a way the tool cannot follow")
+            requests.extend(self._flows(node, depth + 1))
+        return requests
+
+    def _flows_of_class_attribute(self, target: cst.Name, depth: int) -> list[Request]:
+        klass = self._enclosing(target, cst.ClassDef)
+        if klass is None:
+            raise Unfollowable("class attribute outside a class")
+        if len([a for a in _class_assignments(klass) if _assigns(a, target.value)]) != 1:
+            raise Unfollowable(f"`{target.value}` is assigned more than once in its class")
+        owners = {"self", "cls", klass.name.value}
+        uses = [node for node in _walk(self.context.module)
+                if isinstance(node, cst.Attribute) and node.attr.value == target.value]
+        if not uses:
+            raise Unfollowable(f"`{klass.name.value}.{target.value}` is not used in this module")
+        requests: list[Request] = []
+        for use in uses:
+            if not (isinstance(use.value, cst.Name) and use.value.value in owners):
+                raise Unfollowable(f"`.{target.value}` is read through an object the tool cannot follow")
+            reached = self._flows(use, depth + 1)
+            if any(r.source.literal is not self.node for r in reached):
+                raise Unfollowable(f"`.{target.value}` may hold another value where it is read")
+            requests.extend(reached)
+        return requests
+
+    def _flows_of_parameter(self, param: cst.Param, depth: int) -> list[Request]:
+        function = self._enclosing(param, cst.FunctionDef)
+        if function is None:  # a lambda
+            raise Unfollowable("the value is a lambda's default")
+        if self._callers_pass(function, param):
+            raise Unfollowable(f"callers of `{function.name.value}` pass their own `{param.name.value}`")
+        scope = self.index.scope_of(function.body)
+        if scope is None:
+            raise Unfollowable("no scope information")
+        assignments = list(scope.assignments[param.name.value])
+        if len(assignments) != 1:
+            raise Unfollowable(f"`{param.name.value}` is reassigned in `{function.name.value}`")
+        return self._flows_of_accesses(param.name.value, assignments[0].references, depth)
+
+    def _callers_pass(self, function: cst.FunctionDef, param: cst.Param) -> bool:
+        positional = list(function.params.posonly_params) + list(function.params.params)
+        position = positional.index(param) if param in positional else None
+        if position is not None and positional and positional[0].name.value in ("self", "cls"):
+            position -= 1
+        for node in _walk(self.context.module):
+            if not isinstance(node, cst.Call) or attribute_chain(node.func)[-1:] != [function.name.value]:
+                continue
+            plain = [a for a in node.args if a.keyword is None and not a.star]
+            if any(a.star for a in node.args) or param.name.value in call_keywords(node):
+                return True
+            if position is not None and len(plain) > position:
+                return True
+        return False
+
+    def _require_sent_payload(self, request: Request) -> None:
+        """A JSON body counts when it is visibly posted as JSON (or is a Router entry)."""
+        if not request.library.sends_request:
+            return
+        node: cst.CSTNode = request.node
+        parent = self.index.parent(node)
+        if self._is_json_argument(parent):
+            return
+        if isinstance(parent, cst.Assign) and len(parent.targets) == 1 and \
+                isinstance(parent.targets[0].target, cst.Name):
+            name = parent.targets[0].target
+            scope = self.index.scope_of(name)
+            if scope is not None:
+                assignments = list(scope.assignments[name.value])
+                if len(assignments) == 1:
+                    uses = [a.node for a in assignments[0].references]
+                    if uses and any(self._is_json_argument(self.index.parent(u)) for u in uses) and \
+                            all(self._is_json_argument(self.index.parent(u)) or
+                                isinstance(self.index.parent(u), cst.Subscript) for u in uses):
+                        return
+        raise Unfollowable("the dict is not visibly posted as a JSON request body")
+
+    def _is_json_argument(self, node: cst.CSTNode | None) -> bool:
+        if not isinstance(node, cst.Arg) or node.keyword is None:
+            return False
+        if node.keyword.value not in PAYLOAD_KEYWORDS:
+            return False
+        call = self.index.parent(node)
+        return isinstance(call, cst.Call) and attribute_chain(call.func)[-1:] in (
+            [method] for method in PAYLOAD_METHODS)
+
+    def _enclosing(self, node: cst.CSTNode, kind: type[_N]) -> _N | None:
+        current = self.index.parent(node)
+        while current is not None:
+            if isinstance(current, kind):
+                return current
+            current = self.index.parent(current)
+        return None
+
+    # -- the thinking switch --------------------------------------------------------------
+
+    def _thinking_edits(self, request: Request) -> list[TextEdit]:
+        state = request.thinking.state
+        if state in ("enabled", "disabled"):
+            return []  # an explicit setting wins
+        if not self.disable and not request.library.explicit_enabled:
+            return []
+        if not request.confident:
+            raise Unfollowable(f"the call is recognised as {request.library.label} only by its shape")
+        if state == "unknown" or request.has_unpacked_kwargs:
+            raise Unfollowable("thinking may be set by `**kwargs` or an expression at the request")
+        return self._insert_switch(request.node, request.library, "disabled" if self.disable else "enabled")
+
+    def _insert_switch(self, node: cst.Call | cst.Dict, library: Library, state: str) -> list[TextEdit]:
+        quote = "'" if isinstance(self.node, cst.SimpleString) and self.node.quote == "'" else '"'
+        container: cst.Call | cst.Dict = node
+        path = library.thinking_path
+        for depth, key in enumerate(path):
+            existing = _entry(container, key)
+            if existing is None:
+                value = _nested(path[depth + 1 :], state, quote)
+                if isinstance(container, cst.Call):
+                    element = f"{key}={value}"
+                else:
+                    element = f"{quote}{key}{quote}: {value}"
+                return _append_element(self.context, container, element)
+            if isinstance(existing, cst.Dict) or _is_dict_call(existing):
+                assert isinstance(existing, (cst.Dict, cst.Call))
+                container = existing
+                continue
+            raise Unfollowable(f"`{key}` is not a literal the tool can extend")
+        return []
+
+
+# -- layout-preserving insertion ------------------------------------------------------------
+
+
+def _entry(container: cst.CSTNode, key: str) -> cst.BaseExpression | None:
+    if isinstance(container, cst.Call):
+        arg = call_keywords(container).get(key)
+        return arg.value if arg is not None else None
+    if isinstance(container, cst.Dict):
+        element = dict_entries(container).get(key)
+        return element.value if element is not None else None
+    return None
+
+
+def _is_dict_call(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Call) and attribute_chain(node.func)[-1:] in (["dict"], ["ModelSettings"])
+
+
+def _nested(keys: tuple[str, ...], state: str, quote: str) -> str:
+    value = f"{{{quote}type{quote}: {quote}{state}{quote}}}"
+    for key in reversed(keys):
+        value = f"{{{quote}{key}{quote}: {value}}}"
+    return value
+
+
+def _append_element(context: ModuleContext, container: cst.Call | cst.Dict, element: str) -> list[TextEdit]:
+    """Edits that add ``element`` as the container's last argument / entry, in its own layout."""
+    text = context.text
+    start, end = context.node_range(container)
+    close = end - 1
+    if text[close] not in ")}":
+        raise Unfollowable("unexpected layout")
+    elements: list[cst.Arg | cst.BaseDictElement] = list(
+        container.args if isinstance(container, cst.Call) else container.elements)
+    if not elements:
+        opening = text.rfind("(" if isinstance(container, cst.Call) else "{", start, close + 1)
+        return [context.edit(opening + 1, opening + 1, element)]
+    last = elements[-1]
+    if not isinstance(last, (cst.Arg, cst.DictElement, cst.StarredDictElement)):
+        raise Unfollowable("unexpected layout")
+    value_end = context.node_range(last.value)[1]
+    comma_at = _comma_after(text, value_end, close) if isinstance(last.comma, cst.Comma) else None
+    if isinstance(last.comma, cst.Comma) and comma_at is None:
+        raise Unfollowable("unexpected layout")
+    newline = "\r\n" if "\r\n" in text else "\n"
+    close_line_start = _line_start(text, close)
+    last_start = context.node_range(last)[0]
+    one_per_line = text[close_line_start:close].strip() == "" and \
+        text[_line_start(text, last_start):last_start].strip() == "" and close_line_start > value_end
+    if one_per_line:
+        indent = text[_line_start(text, last_start):last_start]
+        edits = []
+        if comma_at is None:
+            edits.append(context.edit(value_end, value_end, ","))
+        trailing = "," if comma_at is not None else ""
+        added = f"{indent}{element}{trailing}{newline}"
+        edits.append(context.edit(close_line_start, close_line_start, added))
+        return edits
+    if comma_at is not None:
+        return [context.edit(comma_at + 1, comma_at + 1, f" {element},")]
+    return [context.edit(value_end, value_end, f", {element}")]
+
+
+def _comma_after(text: str, position: int, limit: int) -> int | None:
+    while position < limit and text[position] in " \t\r\n\\":
+        position += 1
+    return position if position < limit and text[position] == "," else None
+
+
+def _line_start(text: str, position: int) -> int:
+    return max(text.rfind("\n", 0, position), text.rfind("\r", 0, position)) + 1
+
+
+# -- small tree helpers -----------------------------------------------------------------------
+
+
+def _count(number: int, word: str) -> str:
+    return f"{number} {word}" if number == 1 else f"{number} {word}s"
+
+
+def _first_piece(node: cst.ConcatenatedString) -> cst.BaseExpression:
+    left: cst.BaseExpression = node.left
+    while isinstance(left, cst.ConcatenatedString):
+        left = left.left
+    return left
+
+
+def _walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(reversed(current.children))
+
+
+def _strings_in_tests(scope: cst.CSTNode, index: RequestIndex) -> list[cst.CSTNode]:
+    """String literals compared in the tests of a decision (if/elif chain, expression)."""
+    found: list[cst.CSTNode] = []
+    for node in _walk(scope):
+        if isinstance(node, cst.Comparison):
+            found.extend(n for n in _walk(node) if isinstance(n, STRING_NODES))
+        elif isinstance(node, cst.MatchValue):
+            found.append(node.value)
+    del index
+    return found
+
+
+def _assigns(statement: cst.Assign | cst.AnnAssign, name: str) -> bool:
+    target = statement.targets[0].target if isinstance(statement, cst.Assign) else statement.target
+    return m.matches(target, m.Name(name))
+
+
+def _class_assignments(klass: cst.ClassDef) -> Iterator[cst.Assign | cst.AnnAssign]:
+    body = klass.body.body if isinstance(klass.body, cst.IndentedBlock) else ()
+    for statement in body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                single = isinstance(small, cst.Assign) and len(small.targets) == 1
+                if single or isinstance(small, cst.AnnAssign):
+                    yield small
