@@ -10,12 +10,16 @@ temporary directory so nothing leaks into the user's cache.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
+
+from migrator.discovery import kind_of
 
 from .conftest import TODAY
 
@@ -32,6 +36,7 @@ FILES = {
     "app.py": LEGACY,
     "legacy/old.py": LEGACY,  # excluded by the temp repo's configuration
     "clean.py": 'MODEL = "deepseek-v4-flash"\n',
+    ".env.example": "DEEPSEEK_MODEL=deepseek-chat\n",  # identify gives it no type tag
     "pyproject.toml": '[tool.deepseek-migrate]\nextend-exclude = ["legacy/"]\nselect = ["DSM001"]\n',
 }
 
@@ -105,7 +110,7 @@ def check_hook_on_named_files(tmp_path_factory: pytest.TempPathFactory,
                               pre_commit_home: Path) -> HookRun:
     repo = _staged_repo(tmp_path_factory.mktemp("named") / "repo")
     return _try_repo(repo, pre_commit_home, "deepseek-migrate",
-                     "--files", "app.py", "legacy/old.py", "clean.py")
+                     "--files", "app.py", "legacy/old.py", "clean.py", ".env.example")
 
 
 @pytest.fixture(scope="module")
@@ -121,6 +126,7 @@ def test_check_hook_fails_with_the_findings(check_hook_on_named_files: HookRun) 
     assert run.returncode == 1, run.output
     assert "deepseek-migrate (check)" in run.output and "Failed" in run.output
     assert "app.py:4:" in run.output and "DSM001" in run.output, run.output
+    assert ".env.example:1:" in run.output
     assert "clean.py:" not in run.output
 
 
@@ -135,6 +141,7 @@ def test_check_hook_on_all_files_reports_only_included_files(
     output = both_hooks_on_all_files.output
     assert "- hook id: deepseek-migrate\n" in output, output
     assert "app.py:4:" in output
+    assert ".env.example:1:" in output  # the hook's `files` pattern passed it
     assert "legacy/old.py:" not in output
 
 
@@ -149,3 +156,22 @@ def test_fix_hook_rewrites_files_but_not_excluded_ones(both_hooks_on_all_files: 
     assert '"deepseek-chat"' not in fixed and "deepseek-v4-flash" in fixed, fixed
     assert run.text("legacy/old.py") == LEGACY
     assert run.text("clean.py") == FILES["clean.py"]
+
+
+SAMPLE_NAMES = [
+    "app.py", "pkg/types.pyi", "notebooks/eda.ipynb", "ci.yml", "compose.yaml",
+    "pyproject.toml", "settings.json", "setup.cfg", "tox.ini", ".env", ".env.local",
+    "deploy/.env.example", "prod.env", "README.md", "notes.txt", "Makefile", ".envrc",
+    "data.jsonl", ".environment", "script.python", "image.png",
+]
+
+
+@pytest.mark.parametrize("hook", ["deepseek-migrate", "deepseek-migrate-fix"])
+def test_hooks_pass_exactly_the_files_the_tool_reads_by_default(hook: str) -> None:
+    hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+    spec = hooks[hook]
+    assert "--force-exclude" in spec["entry"].split() and "--no-progress" in spec["entry"].split()
+    pattern = re.compile(spec["files"])
+    passed = {name for name in SAMPLE_NAMES if pattern.search(name)}
+    read = {name for name in SAMPLE_NAMES if kind_of(name) is not None}
+    assert passed == read
