@@ -569,11 +569,14 @@ def _assigns(statement: cst.Assign | cst.AnnAssign, name: str) -> bool:
     return m.matches(target, m.Name(name))
 
 
+def _single_target(statement: cst.Assign | cst.AnnAssign) -> bool:
+    return isinstance(statement, cst.AnnAssign) or len(statement.targets) == 1
+
+
 def _class_assignments(klass: cst.ClassDef) -> Iterator[cst.Assign | cst.AnnAssign]:
     body = klass.body.body if isinstance(klass.body, cst.IndentedBlock) else ()
     for statement in body:
         if isinstance(statement, cst.SimpleStatementLine):
             for small in statement.body:
-                single = isinstance(small, cst.Assign) and len(small.targets) == 1
-                if single or isinstance(small, cst.AnnAssign):
+                if isinstance(small, (cst.Assign, cst.AnnAssign)) and _single_target(small):
                     yield small

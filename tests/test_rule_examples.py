@@ -46,6 +46,37 @@ def test_invalid_example_is_reported(code: str, index: int, example: Invalid) ->
     assert _findings(code, example) == [code] * example.count
 
 
+def _fixed(code: str, example: Invalid, unsafe: bool) -> str:
+    from migrator.sources.python import apply_edits
+
+    judgement = Judgement(
+        CATALOG,
+        parse_today(example.options.get("today", TODAY)),
+        example.options.get("target", CATALOG.default_target),
+    )
+    analysis = analyse_python(example.code, Location(example.filename), judgement, frozenset({code}))
+    edits = {
+        edit
+        for finding in analysis.suppressions.filter(analysis.findings)
+        if finding.fix is not None and (finding.fix.applicability == "safe" or unsafe)
+        for edit in finding.fix.edits
+    }
+    return apply_edits(example.code, sorted(edits))
+
+
+def _fix_examples() -> list[tuple[str, int, Invalid]]:
+    return [case for case in _examples("INVALID")
+            if case.values[2].fixed is not None or case.values[2].unsafe_fixed is not None]
+
+
+@pytest.mark.parametrize(("code", "index", "example"), _fix_examples())
+def test_invalid_example_fixes_as_documented(code: str, index: int, example: Invalid) -> None:
+    if example.fixed is not None:
+        assert _fixed(code, example, unsafe=False) == example.fixed
+    expected_unsafe = example.unsafe_fixed if example.unsafe_fixed is not None else example.fixed
+    assert _fixed(code, example, unsafe=True) == expected_unsafe
+
+
 @pytest.mark.parametrize("code", ALL_CODES)
 def test_every_spec_code_documents_itself(code: str) -> None:
     info = rule_info(code)

@@ -63,12 +63,47 @@ class RetiredModelId(Rule):
         ),
     )
     INVALID = (
-        Invalid('client.chat.completions.create(model="deepseek-chat", messages=[])\n'),
-        Invalid('llm = dspy.LM("deepseek/deepseek-reasoner")\n'),
-        Invalid('agent = Agent("deepseek:deepseek-chat")\n'),
-        Invalid('MODEL = os.getenv("DEEPSEEK_MODEL", "deepseek-" "chat")\n'),
-        Invalid('Model = Literal["deepseek-chat", "deepseek-reasoner"]\n', count=2),
-        Invalid('if model == b"deepseek-coder":\n    pass\n'),
+        Invalid(
+            'from openai import OpenAI\n'
+            'client = OpenAI(base_url="https://api.deepseek.com")\n'
+            'client.chat.completions.create(model="deepseek-chat", messages=[])\n',
+            fixed='from openai import OpenAI\n'
+            'client = OpenAI(base_url="https://api.deepseek.com")\n'
+            'client.chat.completions.create(model="deepseek-v4-flash", messages=[], '
+            'extra_body={"thinking": {"type": "disabled"}})\n',
+        ),
+        # Without the import the call is recognised by its shape only: the fix is unsafe.
+        Invalid(
+            'client.chat.completions.create(model="deepseek-chat", messages=[])\n',
+            fixed='client.chat.completions.create(model="deepseek-chat", messages=[])\n',
+            unsafe_fixed='client.chat.completions.create(model="deepseek-v4-flash", messages=[])\n',
+        ),
+        Invalid(
+            'import dspy\nllm = dspy.LM("deepseek/deepseek-reasoner")\n',
+            fixed='import dspy\nllm = dspy.LM("deepseek/deepseek-v4-flash", thinking={"type": "enabled"})\n',
+        ),
+        Invalid(
+            'from pydantic_ai import Agent\nagent = Agent("deepseek:deepseek-chat")\n',
+            fixed='from pydantic_ai import Agent\nagent = Agent("deepseek:deepseek-v4-flash", '
+            'model_settings={"extra_body": {"thinking": {"type": "disabled"}}})\n',
+        ),
+        Invalid(
+            'MODEL = os.getenv("DEEPSEEK_MODEL", "deepseek-" "chat")\n',
+            fixed='MODEL = os.getenv("DEEPSEEK_MODEL", "deepseek-" "chat")\n',
+            unsafe_fixed='MODEL = os.getenv("DEEPSEEK_MODEL", "deepseek-v4-flash")\n',
+        ),
+        # The code tells the two IDs apart: rewriting both would merge them, so no fix.
+        Invalid(
+            'Model = Literal["deepseek-chat", "deepseek-reasoner"]\n',
+            count=2,
+            fixed='Model = Literal["deepseek-chat", "deepseek-reasoner"]\n',
+            unsafe_fixed='Model = Literal["deepseek-chat", "deepseek-reasoner"]\n',
+        ),
+        Invalid(
+            'if model == b"deepseek-coder":\n    pass\n',
+            fixed='if model == b"deepseek-coder":\n    pass\n',
+            unsafe_fixed='if model == b"deepseek-v4-flash":\n    pass\n',
+        ),
     )
 
     def _check(self, node: StringNode) -> None:
