@@ -551,3 +551,51 @@ def test_action_steps_write_sarif_and_can_only_warn(tree: Path, tool: Path) -> N
     assert not list(sarif_validator().iter_errors(log))
     assert log["runs"][0]["results"]
     assert f"path={sarif_path}" in outputs.read_text(encoding="utf-8")
+
+
+# -- the README's copy-paste snippets ---------------------------------------------------------
+
+
+def readme_yaml_blocks(section: str) -> list[Any]:
+    import yaml
+
+    text = (ACTION.parent / "README.md").read_text(encoding="utf-8")
+    body = text.split(f"\n## {section}\n", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```yaml\n(.*?)```", body, re.DOTALL)
+    assert blocks, section
+    return [yaml.safe_load(block) for block in blocks]
+
+
+def _walk(node: Any) -> Any:
+    yield node
+    children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else []
+    for child in children:
+        yield from _walk(child)
+
+
+def test_readme_ci_snippets_use_real_inputs_and_flags() -> None:
+    inputs = set(action()["inputs"])
+    commands = []
+    action_uses = []
+    for block in readme_yaml_blocks("CI"):
+        for node in _walk(block):
+            if isinstance(node, dict) and "deepseek-migrate@" in str(node.get("uses", "")):
+                action_uses.append(node)
+            if isinstance(node, str) and node.startswith("deepseek-migrate check"):
+                commands.append(node)
+    assert action_uses and all(set(node.get("with", {})) <= inputs for node in action_uses)
+    assert {"github", "gitlab", "junit"} <= {m for c in commands
+                                             for m in re.findall(r"--output-format (\w+)", c)}
+    used = {flag for command in commands for flag in re.findall(r"(?<![\w-])--[a-z-]+", command)}
+    assert used <= check_flags(), used - check_flags()
+
+
+def test_readme_pre_commit_snippet_names_both_hooks_with_a_rev() -> None:
+    import yaml
+
+    (config,) = readme_yaml_blocks("pre-commit")
+    (repo,) = config["repos"]
+    assert repo["rev"]
+    hook_ids = {hook["id"] for hook in yaml.safe_load(
+        (ACTION.parent / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
+    assert {hook["id"] for hook in repo["hooks"]} == hook_ids
