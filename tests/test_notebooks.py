@@ -1,0 +1,242 @@
+"""Notebooks: IPython masking, per-cell findings, and fixes whose diff is only the edited lines."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import shutil
+from functools import cache
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from migrator.catalog import load_catalog
+from migrator.findings import Finding, TextEdit
+from migrator.rules import ALL_CODES
+from migrator.rules.base import Judgement
+from migrator.sources import notebook
+from migrator.sources.base import Document, ReadRequest
+
+from .conftest import FIXTURES, TODAY_DT, run_cli
+
+NOTEBOOKS = sorted((FIXTURES / "notebooks").glob("*.ipynb"))
+FIXED = sorted((FIXTURES / "notebooks").glob("*.ipynb.fixed"))
+JUDGE = Judgement(load_catalog(), TODAY_DT, "deepseek-v4-flash")
+
+
+def read(data: bytes, codes: frozenset[str] = frozenset(ALL_CODES), path: str = "nb.ipynb") -> Document:
+    return notebook.read(data, ReadRequest(path, codes, "notebook"), JUDGE)
+
+
+def fix_edits(document: Document) -> list[TextEdit]:
+    return [edit for f in document.findings if f.fix for edit in f.fix.edits]
+
+
+def positions(findings: list[Finding]) -> list[str]:
+    ordered = sorted(findings, key=lambda f: f.sort_key)
+    return [f"{f.span.cell}:{f.span.line}:{f.span.column} {f.code}" for f in ordered]
+
+
+def test_at_least_four_notebooks() -> None:
+    assert len(NOTEBOOKS) >= 4
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_findings_match_the_sidecar(path: Path) -> None:
+    lines = path.with_name(path.name + ".expected").read_text().splitlines()
+    codes = frozenset(lines[0].removeprefix("# select: ").split(","))
+    assert positions(read(path.read_bytes(), codes).findings) == lines[1:]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_unedited_round_trip_is_byte_identical(path: Path) -> None:
+    document = read(path.read_bytes())
+    assert document.render is not None and document.render([]) == path.read_bytes()
+
+
+def _changed_lines(before: str, after: str) -> tuple[list[str], list[str]]:
+    diff = list(difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0))
+    removed = [line[1:] for line in diff if line.startswith("-") and not line.startswith("---")]
+    added = [line[1:] for line in diff if line.startswith("+") and not line.startswith("+++")]
+    return removed, added
+
+
+@pytest.mark.parametrize("fixed", FIXED, ids=lambda p: p.name)
+def test_fix_changes_only_the_edited_source_lines(fixed: Path) -> None:
+    source = fixed.with_name(fixed.name.removesuffix(".fixed"))
+    original = source.read_bytes()
+    document = read(original)
+    edits = fix_edits(document)
+    assert document.render is not None and document.reparse is not None
+    output = document.render(edits)
+    assert output == fixed.read_bytes()
+    assert document.reparse(output)
+    before, after = json.loads(original), json.loads(output)
+    edited = {edit.cell for edit in edits}
+    # The JSON: everything but the edited cells' source is equal, outputs included.
+    assert {k: v for k, v in before.items() if k != "cells"} == {
+        k: v for k, v in after.items() if k != "cells"}
+    for index, (old, new) in enumerate(zip(before["cells"], after["cells"], strict=True)):
+        assert {k: v for k, v in old.items() if k != "source"} == {
+            k: v for k, v in new.items() if k != "source"}
+        expected_source = notebook.cell_source(old)
+        if index in edited:
+            from migrator.sources.python import apply_edits
+
+            cell_edits = [e for e in edits if e.cell == index]
+            expected_source = apply_edits(expected_source, cell_edits)
+            assert type(old["source"]) is type(new["source"])
+        assert notebook.cell_source(new) == expected_source
+    # The text: only lines holding an edited source line differ.
+    removed, added = _changed_lines(original.decode(), output.decode())
+    assert len(removed) == len(added) >= 1
+    for line in removed:
+        assert any(e.cell is not None and _holds_edit(line, before, e) for e in edits), line
+
+
+def _holds_edit(raw_line: str, before: dict[str, object], edit: TextEdit) -> bool:
+    cells = before["cells"]
+    assert isinstance(cells, list)
+    source = notebook.cell_source(cells[edit.cell])  # type: ignore[index]
+    start = source.rfind("\n", 0, edit.start) + 1
+    return json.dumps(source[start : edit.end])[1:-1] in raw_line or \
+        json.dumps(source[start : edit.end], ensure_ascii=False)[1:-1] in raw_line
+
+
+def test_outputs_and_attachments_are_never_read() -> None:
+    path = FIXTURES / "notebooks" / "outputs_mention.ipynb"
+    findings = read(path.read_bytes()).findings
+    assert {(f.span.cell, f.code) for f in findings} == {(1, "DSM002"), (2, "DSM001")}
+    assert all(f.span.line <= 3 for f in findings)
+
+
+def test_a_broken_cell_gets_dsm900_and_the_others_are_still_read() -> None:
+    path = FIXTURES / "notebooks" / "broken_cell.ipynb"
+    document = read(path.read_bytes())
+    assert [(f.span.cell, f.code) for f in document.findings] == [(2, "DSM900"), (3, "DSM001")]
+    assert document.render is not None
+
+
+@pytest.mark.parametrize(("source", "python"), [
+    ("%matplotlib inline\nx = 1", True),
+    ("!pip install openai\nfiles = !ls\nenv = %env", True),
+    ("if True:\n    %time f()\n    !echo hi\n", True),
+    ("obj?\nobj.attr??\n?obj\n", True),
+    ("%%time\nx = 1\n", True),
+    ("%%writefile app.py\nimport os\n", True),
+    ("%%bash\nfor i in 1 2; do echo $i; done\n", False),
+    ("%%writefile notes.txt\nfree text: (\n", False),
+])
+def test_masking_keeps_length_and_parses(source: str, python: bool) -> None:
+    import libcst as cst
+
+    masked = notebook.mask_ipython(source)
+    assert len(masked.text) == len(source) and masked.python is python
+    if python:
+        cst.parse_module(masked.text)
+
+
+def test_modulo_continuation_lines_are_not_magics() -> None:
+    source = 'x = (10\n% 3)\nMODEL = "deepseek-chat"\n'
+    document = read(_notebook([source]))
+    assert [f.code for f in document.findings] == ["DSM001"]
+
+
+def test_bash_cell_gets_mentions_only_and_markdown_cells_too() -> None:
+    cells = [("code", "%%bash\necho deepseek-chat  # noqa\necho deepseek-reasoner\n"),
+             ("markdown", 'Use `"deepseek-chat"` no more')]
+    findings = read(_notebook_cells(cells)).findings
+    assert positions(findings) == ["1:3:6 DSM002", "2:1:7 DSM002"]
+
+
+def test_non_python_kernel_cells_are_mentions_only() -> None:
+    data = json.loads(_notebook(['model <- "deepseek-chat"']))
+    data["metadata"] = {"kernelspec": {"language": "R", "name": "ir"}}
+    findings = read(json.dumps(data).encode()).findings
+    assert [f.code for f in findings] == ["DSM002"]
+
+
+def test_noqa_and_skip_file_work_per_cell() -> None:
+    cells = ['A = "deepseek-chat"  # noqa: DSM001', 'B = "deepseek-chat"']
+    assert positions(read(_notebook(cells)).findings) == ["2:1:5 DSM001"]
+    skip = ["# deepseek-migrate: skip-file", 'B = "deepseek-chat"']
+    assert read(_notebook(skip)).findings == []
+
+
+def test_not_a_notebook_is_dsm900_and_never_rewritten() -> None:
+    for data in (b'{"cells": [', b'{"nbformat": 3, "worksheets": []}'):
+        document = read(data)
+        assert [f.code for f in document.findings] == ["DSM900"]
+        assert document.render is None
+
+
+def _notebook(sources: list[str]) -> bytes:
+    return _notebook_cells([("code", source) for source in sources])
+
+
+def _notebook_cells(cells: list[tuple[str, str]]) -> bytes:
+    data = {"cells": [{"cell_type": kind, "metadata": {}, "source": source.splitlines(True),
+                       **({"outputs": [], "execution_count": None} if kind == "code" else {})}
+                      for kind, source in cells],
+            "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    return (json.dumps(data, indent=1) + "\n").encode()
+
+
+_LINE = st.sampled_from(['x = 1\n', 'MODEL = "deepseek-chat"\n', '%time y = 2\n', "# café ✓\n",
+                         'z = "deepseek-reasoner"\n', "\n"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(cells=st.lists(st.lists(_LINE, max_size=5), min_size=1, max_size=4),
+       indent=st.sampled_from([None, 1, 2]), ascii_only=st.booleans(), as_string=st.booleans(),
+       open_end=st.booleans())
+def test_generated_notebooks_change_only_edited_sources(
+        cells: list[list[str]], indent: int | None, ascii_only: bool, as_string: bool,
+        open_end: bool) -> None:
+    if open_end:  # Jupyter stores a cell's last line without its newline
+        cells = [[*lines[:-1], lines[-1].rstrip("\n")] if lines else lines for lines in cells]
+    data = {"cells": [{"cell_type": "code", "metadata": {}, "outputs": [],
+                       "source": "".join(lines) if as_string else lines} for lines in cells],
+            "metadata": {"x": "ü"}, "nbformat": 4, "nbformat_minor": 5}
+    original = json.dumps(data, indent=indent, ensure_ascii=ascii_only).encode()
+    document = read(original)
+    assert document.render is not None
+    output = document.render(fix_edits(document))
+    after = json.loads(output)
+    for old, new in zip(data["cells"], after["cells"], strict=True):
+        expected = notebook.cell_source(old).replace('"deepseek-chat"', '"deepseek-v4-flash"')
+        expected = expected.replace('"deepseek-reasoner"', '"deepseek-v4-flash"')
+        assert notebook.cell_source(new) == expected
+        assert type(new["source"]) is type(old["source"])
+    assert after["metadata"] == data["metadata"]
+    assert ("\\u00fc" in output.decode()) is ascii_only
+
+
+@cache
+def _fix_command_exists() -> bool:
+    return run_cli("fix", "--help").returncode == 0
+
+
+def test_check_shows_the_cell_in_full_and_json_output() -> None:
+    path = "fixtures/notebooks/broken_cell.ipynb"
+    root = FIXTURES.parent
+    full = run_cli("check", "--output-format", "full", "--no-progress", path, cwd=root)
+    assert f"{path}:cell 3:1:46: DSM001".encode() in full.stdout
+    report = json.loads(run_cli("check", "--output-format", "json", "--no-progress", path,
+                                cwd=root).stdout)
+    assert [(f["cell"], f["line"], f["code"]) for f in report["findings"]] == [
+        (2, 2, "DSM900"), (3, 1, "DSM001")]
+
+
+def test_fix_command_writes_the_fixed_notebooks(tmp_path: Path) -> None:
+    if not _fix_command_exists():
+        pytest.skip("`fix` is not a command yet")
+    for path in NOTEBOOKS:
+        shutil.copy(path, tmp_path / path.name)
+    run_cli("fix", "--unsafe-fixes", "--no-progress", ".", cwd=tmp_path)
+    for path in NOTEBOOKS:
+        fixed = path.with_name(path.name + ".fixed")
+        expected = fixed.read_bytes() if fixed.exists() else path.read_bytes()
+        assert (tmp_path / path.name).read_bytes() == expected, path.name
