@@ -23,6 +23,10 @@ Thinking = Literal["enabled", "disabled"]
 STATUSES: tuple[str, ...] = ("retired", "superseded", "current")
 THINKING_STATES: tuple[str, ...] = ("enabled", "disabled")
 FORMAT_VERSION = 1
+TOP_LEVEL_KEYS: tuple[str, ...] = (
+    "format", "comment", "sources", "triggers", "default_target", "targets", "models",
+    "spellings", "lookalikes", "base_urls", "thinking", "env_vars",
+)
 
 
 class CatalogError(ValueError):
@@ -163,6 +167,9 @@ class Catalog:
     def __init__(self, data: Mapping[str, Any]) -> None:
         if data.get("format") != FORMAT_VERSION:
             raise CatalogError(f"format: expected {FORMAT_VERSION}, got {data.get('format')!r}")
+        unknown = sorted(set(data) - set(TOP_LEVEL_KEYS))
+        if unknown:  # a misspelt table would otherwise be ignored without a word
+            raise CatalogError(f"unknown key {unknown[0]!r} (known: {', '.join(TOP_LEVEL_KEYS)})")
         models = _require(data, "models", dict, "catalog")
         self.models: dict[str, ModelEntry] = {
             model_id: _model_entry(model_id, entry) for model_id, entry in models.items()
