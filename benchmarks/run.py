@@ -14,8 +14,9 @@ The corpora are built once under ``benchmarks/corpora/`` (gitignored) and reused
 - ``tiny``: 100,000 tiny files (the memory check);
 - ``precommit/one_clean_file.py``: one clean module, the pre-commit case.
 
-Every corpus root holds a ``pyproject.toml`` with an empty ``[tool.deepseek-migrate]``
-table, so each is its own project (the repository's ``.gitignore`` does not apply).
+Every corpus root is its own (empty) git repository, as a project checkout would be, so
+the enclosing repository's ``.gitignore`` (which ignores ``benchmarks/corpora/``) does
+not apply.
 Times are wall-clock medians of ``--runs`` runs after one warm-up run (warm page
 cache), each run a fresh process, interpreter start included. Peak memory is the
 maximum resident set size of the largest process (``/usr/bin/time -v`` when present,
@@ -51,7 +52,6 @@ GENERIC_SCANNERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("bydtech-model-retire", "model-retire", ()),
     ("depdesk", "depdesk", ("check",)),
 )
-PROJECT_TABLE = "[tool.deepseek-migrate]\n"
 
 
 # -- corpora ------------------------------------------------------------------------------
@@ -74,13 +74,17 @@ def stdlib_sources() -> list[Path]:
 
 
 def mark_project(root: Path) -> None:
+    """Make ``root`` the top of a repository of its own."""
     root.mkdir(parents=True, exist_ok=True)
-    (root / "pyproject.toml").write_text(PROJECT_TABLE)
+    if shutil.which("git"):
+        subprocess.run(["git", "init", "-q", str(root)], check=True)
+    else:
+        (root / ".git").mkdir()
 
 
 def build_once(root: Path, key: str, build: Callable[[Path], None]) -> Path:
     """Build ``root`` unless it was already built with the same ``key``."""
-    stamp = root / ".built"
+    stamp = root / ".git" / "benchmark-built"
     if stamp.exists() and stamp.read_text() == key:
         return root
     if root.exists():
@@ -174,7 +178,7 @@ def hit_trees(files: int) -> tuple[Path, Path]:
     def five(root: Path) -> None:
         for index in range(5):
             shutil.copytree(one, root / f"copy{index + 1}",
-                            ignore=shutil.ignore_patterns(".built", "pyproject.toml"))
+                            ignore=shutil.ignore_patterns(".built", ".git"))
 
     return one, build_once(CORPORA / "hits-x5", str(files), five)
 
