@@ -6,6 +6,7 @@ findings (and, when fixing, what it did), never a syntax tree.
 
 from __future__ import annotations
 
+import codecs
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -78,11 +79,14 @@ def unreadable(candidate: Candidate, error: OSError) -> FileOutcome:
     return FileOutcome(candidate.display, [finding])
 
 
+# UTF-16/32 byte-order marks (as ``sources.text.wide_bom`` knows them, without importing
+# that module's tokenize on the fast path): the triggers are not plain bytes there.
+_WIDE_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
 def needs_analysis(data: bytes, catalog: Catalog) -> bool:
     """The prefilter: a plain bytes search; wide encodings must be decoded first."""
-    from migrator.sources.text import wide_bom
-
-    return catalog.might_match(data) or wide_bom(data) is not None or b"\0" in data[:4]
+    return catalog.might_match(data) or data.startswith(_WIDE_BOMS) or b"\0" in data[:4]
 
 
 def judgement_for(plan: Plan) -> object:

@@ -202,3 +202,9 @@ def test_a_hit_imports_libcst_so_the_probe_can_see_it(clean_tree: Path) -> None:
     (clean_tree / "hit.py").write_text('MODEL = "deepseek-chat"\n')
     assert probe_imports("check", "--workers", "1", "hit.py", cwd=clean_tree) == \
         "exit 1 heavy libcst"
+
+
+def test_the_prefilter_knows_the_wide_byte_order_marks_the_decoder_knows() -> None:
+    from migrator.sources.text import _WIDE_BOMS
+
+    assert tuple(bom for bom, _ in _WIDE_BOMS) == engine._WIDE_BOMS
