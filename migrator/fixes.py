@@ -444,6 +444,7 @@ class _Planner:
         for depth, key in enumerate(path):
             existing = _entry(container, key)
             if existing is None:
+                quote = _quote_of_keys(container, quote)
                 value = _nested(path[depth + 1 :], state, quote)
                 if isinstance(container, cst.Call):
                     element = f"{key}={value}"
@@ -469,6 +470,15 @@ def _entry(container: cst.CSTNode, key: str) -> cst.BaseExpression | None:
         element = dict_entries(container).get(key)
         return element.value if element is not None else None
     return None
+
+
+def _quote_of_keys(container: cst.Call | cst.Dict, default: str) -> str:
+    """The quote style of a dict's existing string keys, so an added entry matches them."""
+    if isinstance(container, cst.Dict):
+        for element in container.elements:
+            if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString):
+                return "'" if element.key.quote == "'" else '"'
+    return default
 
 
 def _is_dict_call(node: cst.BaseExpression) -> bool:
