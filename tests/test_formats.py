@@ -599,3 +599,36 @@ def test_readme_pre_commit_snippet_names_both_hooks_with_a_rev() -> None:
     hook_ids = {hook["id"] for hook in yaml.safe_load(
         (ACTION.parent / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
     assert {hook["id"] for hook in repo["hooks"]} == hook_ids
+
+
+def _fix_command_available() -> bool:
+    return run_cli("fix", "--help").returncode == 0
+
+
+FIXABLE_SOURCE = (
+    "from openai import OpenAI\n"
+    "\n"
+    'client = OpenAI(base_url="https://api.deepseek.com")\n'
+    'reply = client.chat.completions.create(model="deepseek-chat", messages=[])\n'
+    "other = client.chat.completions.create(\n"
+    '    model="deepseek-reasoner",\n'
+    "    messages=[],\n"
+    ")\n"
+)
+
+
+@pytest.mark.skipif(not _fix_command_available(), reason="`fix` is not implemented yet")
+def test_cli_sarif_safe_fixes_rewrite_like_the_fix_command(tmp_path: Path) -> None:
+    source = tmp_path / "app, v2.py"
+    source.write_text(FIXABLE_SOURCE, encoding="utf-8")
+    log = json.loads(check_output(tmp_path, "sarif"))
+    replacements = [replacement for result in log["runs"][0]["results"]
+                    for fix in result.get("fixes", [])
+                    if fix["properties"]["applicability"] == "safe"
+                    for change in fix["artifactChanges"]
+                    for replacement in change["replacements"]]
+    assert replacements
+    from_sarif = apply_sarif_replacements(FIXABLE_SOURCE, replacements)
+    result = run_cli("fix", ".", cwd=tmp_path)
+    assert result.returncode in (0, 1), result.stderr.decode()
+    assert from_sarif == source.read_text(encoding="utf-8") != FIXABLE_SOURCE
