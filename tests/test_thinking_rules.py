@@ -152,3 +152,19 @@ def test_rules_without_a_documented_safe_fix_offer_none(code: str) -> None:
         safe = [f for f in findings if f.fix and f.fix.applicability == "safe"]
         if example.fixed is None:
             assert safe == [], example.code
+
+
+@pytest.mark.parametrize("expected", FIXED_SIDECARS, ids=lambda p: str(p.relative_to(RULE_FIXTURES)))
+def test_fix_command_writes_the_expected_file(expected: Path, tmp_path: Path) -> None:
+    unsafe = expected.name.endswith(".unsafe-fixed")
+    source = expected.with_name(expected.name.rsplit(".py.", 1)[0] + ".py")
+    select = _select_of(source.with_name(source.name + ".expected"))
+    target = _options(source).get("target")
+    copy = tmp_path / source.name
+    copy.write_bytes(source.read_bytes())
+    args = ["fix", "--select", select, "--no-progress", "--workers", "1", copy.name]
+    args += ["--unsafe-fixes"] if unsafe else []
+    args += ["--target", target] if target else []
+    result = run_cli(*args, cwd=tmp_path)
+    assert result.returncode in (0, 1), result.stderr.decode()
+    assert copy.read_text(encoding="utf-8") == expected.read_text(encoding="utf-8")
