@@ -27,7 +27,10 @@ def print_rules(output_format: str) -> None:
         table.add_column(column)
     for info in infos:
         table.add_row(info.code, info.name, info.severity_label(), info.fixable, info.summary)
-    Console(highlight=False).print(table)
+    console = Console(highlight=False)
+    if not console.is_terminal:  # piped: rich would fall back to 80 columns and wrap every cell
+        console = Console(highlight=False, width=160)
+    console.print(table)
 
 
 def explain_text(code: str) -> str | None:
