@@ -7,7 +7,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import (
+    BaseMetadataProvider,
+    ExpressionContextProvider,
+    MetadataWrapper,
+    ParentNodeProvider,
+    PositionProvider,
+)
 
 from migrator.findings import Finding, Severity, Span
 from migrator.rules import RULE_MODULES, rule_info
@@ -96,6 +102,24 @@ def analyse_python(
     return analysis
 
 
+# Resolved with the visitors' own dependencies in the same batched traversal: libcst
+# resolves a provider set without a batchable one (PositionProvider alone) with a full
+# traversal that visits nothing, and the request index (``context.requests``) needs these
+# two (ScopeProvider's dependency, the parents) on every file with a DeepSeek request.
+_BATCH_COMPANIONS = (ParentNodeProvider, ExpressionContextProvider)
+
+
+def metadata_to_resolve(
+    visitors: Sequence[cst.BatchableCSTVisitor],
+) -> list[type[BaseMetadataProvider[object]]]:
+    """The providers the visitors declare, plus the companions that share their traversal."""
+    declared: dict[type[BaseMetadataProvider[object]], None] = {}
+    for visitor in visitors:
+        declared.update(dict.fromkeys(visitor.METADATA_DEPENDENCIES))
+    declared.update(dict.fromkeys(_BATCH_COMPANIONS))
+    return list(declared)
+
+
 def run_rules(module: cst.Module, text: str, location: Location, judgement: Judgement,
               codes: frozenset[str], analysis: Analysis) -> ModuleContext:
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
@@ -103,6 +127,7 @@ def run_rules(module: cst.Module, text: str, location: Location, judgement: Judg
     visitors: list[cst.BatchableCSTVisitor] = [_CommentCollector(analysis.suppressions, location)]
     visitors.extend(rule(context) for rule in visitor_rules(codes))
     try:
+        wrapper.resolve_many(metadata_to_resolve(visitors))
         wrapper.visit_batched(visitors)
     except RecursionError:
         analysis.parsed = False

@@ -19,7 +19,6 @@ import libcst.matchers as m
 from libcst.metadata import (
     Assignment,
     ParentNodeProvider,
-    QualifiedNameProvider,
     Scope,
     ScopeProvider,
 )
@@ -161,7 +160,10 @@ class RequestIndex:
         return frozenset(roots)
 
     def qualified_names(self, node: cst.CSTNode) -> set[str]:
-        names = self.context.metadata_of(QualifiedNameProvider, node, set()) or set()
+        # What QualifiedNameProvider stores for the node, asked of its scope directly: the
+        # provider would cost one more traversal of the whole module.
+        scope = self.scope_of(node)
+        names = scope.get_qualified_names_for(node) if scope is not None else set()
         return {q.name for q in names}
 
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
