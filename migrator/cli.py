@@ -125,6 +125,7 @@ def resolve(paths: tuple[str, ...], options: dict[str, Any]) -> Invocation:
         catalog_path=settings.catalog_path,
         per_file_ignores=settings.per_file_ignores,
         unsafe_fixes=bool(settings.unsafe_fixes),
+        explicit_target=settings.target is not None,
     )
     output_format = options.get("output_format") or ("full" if sys.stdout.isatty() else "concise")
     workers = options.get("workers") or default_workers()

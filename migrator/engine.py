@@ -50,6 +50,7 @@ class Plan:
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     unsafe_fixes: bool = False
     prefilter: bool = True
+    explicit_target: bool = False
 
 
 @dataclass
@@ -92,7 +93,8 @@ def needs_analysis(data: bytes, catalog: Catalog) -> bool:
 def judgement_for(plan: Plan) -> object:
     from migrator.rules.base import Judgement
 
-    return Judgement(catalog_for(plan.catalog_path), plan.today, plan.target, plan.unsafe_fixes)
+    return Judgement(catalog_for(plan.catalog_path), plan.today, plan.target, plan.unsafe_fixes,
+                     plan.explicit_target)
 
 
 def analyse_bytes(candidate: Candidate, data: bytes, plan: Plan) -> tuple[FileOutcome, object]:

@@ -68,7 +68,7 @@ class _Planner:
         self.index: RequestIndex = context.requests
         self.node = node
         self.match = match
-        self.target = context.judgement.target
+        self.target = context.judgement.successor_of(match.model)
         self.replacement = match.respell(self.target)
         self.disable = match.model.successor_thinking == "disabled"
 

@@ -112,8 +112,9 @@ def test_made_up_retired_id_is_reported_and_fixed_end_to_end(tmp_path: Path) -> 
     without = run_cli("check", "--output-format", "json", "app.py", cwd=tmp_path)
     assert json.loads(without.stdout)["findings"] == []
 
-    checked = run_cli("check", "--catalog", str(catalog), "--target", "acme-chat-2",
-                      "--output-format", "json", "app.py", cwd=tmp_path)
+    # No --target: a user catalog's retired ID brings its own successor.
+    checked = run_cli("check", "--catalog", str(catalog), "--output-format", "json", "app.py",
+                      cwd=tmp_path)
     assert checked.returncode == 1, checked.stderr.decode()
     (finding,) = [f for f in json.loads(checked.stdout)["findings"] if f["code"] == "DSM001"]
     assert (finding["line"], finding["column"], finding["severity"]) == (3, 38, "error")
@@ -122,14 +123,14 @@ def test_made_up_retired_id_is_reported_and_fixed_end_to_end(tmp_path: Path) -> 
     assert finding["deadline"] == "2026-10-01T12:00:00Z"
     assert "2026-10-01 12:00 UTC" in finding["message"]
 
-    fixed = run_cli("fix", "--catalog", str(catalog), "--target", "acme-chat-2", "app.py", cwd=tmp_path)
+    fixed = run_cli("fix", "--catalog", str(catalog), "app.py", cwd=tmp_path)
     assert fixed.returncode in (0, 1), fixed.stderr.decode()
     assert app.read_text(encoding="utf-8") == APP.replace(
         'model="acme-chat-1", messages=[], temperature=0.2)',
         'model="acme-chat-2", messages=[], temperature=0.2, '
         'extra_body={"thinking": {"type": "disabled"}})',
     )
-    again = run_cli("check", "--catalog", str(catalog), "--target", "acme-chat-2", "--select", "DSM001",
+    again = run_cli("check", "--catalog", str(catalog), "--select", "DSM001",
                     "--output-format", "json", "app.py", cwd=tmp_path)
     assert json.loads(again.stdout)["findings"] == []
 

@@ -13,7 +13,7 @@ import libcst as cst
 from libcst.metadata import BaseMetadataProvider, MetadataWrapper, PositionProvider
 from libcst.metadata.base_provider import LazyValue  # type: ignore[attr-defined]
 
-from migrator.catalog import Catalog, ModelMatch
+from migrator.catalog import Catalog, ModelEntry, ModelMatch
 from migrator.findings import Finding, Fix, Severity, Span, TextEdit
 from migrator.rules.meta import RuleMeta
 from migrator.sources.text import LineIndex
@@ -33,6 +33,17 @@ class Judgement:
     today: datetime
     target: str
     unsafe_fixes: bool = False
+    explicit_target: bool = False  # --target or `target =` given, rather than the default
+
+    def successor_of(self, model: ModelEntry) -> str:
+        """What a retired ID is rewritten to: the chosen target, else the catalog's successor.
+
+        The bundled successors are the default target; a user catalog's own retired ID
+        brings its own successor, which only an explicit target overrides.
+        """
+        if self.explicit_target or not model.is_retired or model.successor is None:
+            return self.target
+        return model.successor
 
 
 @dataclass

@@ -111,7 +111,8 @@ class RetiredModelId(Rule):
         if match is None or not match.model.is_retired:
             return
         judgement = self.context.judgement
-        verdict = retired_id_verdict(match, judgement.catalog, judgement.today, judgement.target)
+        verdict = retired_id_verdict(match, judgement.catalog, judgement.today,
+                                     judgement.successor_of(match.model))
         plan = plan_fix(self.context, node, match)
         self.report(
             node,

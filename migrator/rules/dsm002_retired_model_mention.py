@@ -56,7 +56,8 @@ class RetiredModelMention(Rule):
 
     def _report(self, span: Span, match: ModelMatch, anchor: cst.CSTNode) -> None:
         judgement = self.context.judgement
-        verdict = mention_verdict(match, judgement.catalog, judgement.today, judgement.target)
+        verdict = mention_verdict(match, judgement.catalog, judgement.today,
+                                  judgement.successor_of(match.model))
         self.report(span, verdict.message, model=verdict.model, replacement=verdict.replacement,
                     deadline=verdict.deadline, anchor=anchor)
 

@@ -115,7 +115,7 @@ class _Scan:
         raw = self.text[piece.start : piece.end]
         for mention in self.catalog.mentions(raw, gateway_module=self.gateway):
             verdict = mention_verdict(mention.match, self.catalog, self.judgement.today,
-                                      self.judgement.target)
+                                      self.judgement.successor_of(mention.match.model))
             self.add("DSM002", piece.start + mention.start, piece.start + mention.end, verdict)
 
     def whole_value(self, piece: Piece) -> bool:
@@ -136,7 +136,8 @@ class _Scan:
 
     def retired(self, piece: Piece, match: ModelMatch) -> None:
         judgement = self.judgement
-        verdict = retired_id_verdict(match, self.catalog, judgement.today, judgement.target)
+        target = judgement.successor_of(match.model)
+        verdict = retired_id_verdict(match, self.catalog, judgement.today, target)
         if piece.kind == "key":
             self.add("DSM001", piece.start, piece.end, verdict, unfixable_reason=NO_KEY_FIX)
             return
@@ -147,7 +148,7 @@ class _Scan:
             "the old ID"
         )
         message = f"{verdict.message}; this value reaches a request elsewhere: {where}"
-        replacement = match.respell(judgement.target)  # keeps a `deepseek/` prefix
+        replacement = match.respell(target)  # keeps a `deepseek/` prefix
         fix = Fix("unsafe",
                   f"replace `{match.spelled}` with `{replacement}` and {_thinking_step(match)}",
                   (self.edit(piece, replacement),))
@@ -259,7 +260,8 @@ def mention_findings(text: str, request: ReadRequest, judgement: Judgement, *,
     gateway = catalog.is_gateway_text(text)
     findings: list[Finding] = []
     for mention in catalog.mentions(text[start:stop], gateway_module=gateway):
-        verdict = mention_verdict(mention.match, catalog, judgement.today, judgement.target)
+        verdict = mention_verdict(mention.match, catalog, judgement.today,
+                                  judgement.successor_of(mention.match.model))
         line, column = index.position(start + mention.start)
         end_line, end_column = index.position(start + mention.end)
         findings.append(Finding(request.path, Span(line, column, end_line, end_column, cell),
