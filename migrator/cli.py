@@ -132,12 +132,10 @@ def resolve(paths: tuple[str, ...], options: dict[str, Any]) -> Invocation:
     return Invocation(paths, options, settings, catalog, plan, output_format, workers)
 
 
-def candidates(invocation: Invocation) -> Iterator[Any]:
-    """Files to read; problems met on the way are printed as one line each on stderr."""
-    from migrator.discovery import Candidate, DiscoveryError, DiscoveryOptions, Skipped, discover
+def discovery_options(settings: Any) -> Any:
+    from migrator.discovery import DiscoveryOptions
 
-    settings = invocation.settings
-    options = DiscoveryOptions(
+    return DiscoveryOptions(
         project_root=settings.project_root,
         exclude=settings.exclude,
         extend_exclude=settings.extend_exclude,
@@ -145,11 +143,17 @@ def candidates(invocation: Invocation) -> Iterator[Any]:
         force_exclude=settings.force_exclude,
         respect_gitignore=settings.respect_gitignore,
     )
+
+
+def candidates(invocation: Invocation) -> Iterator[Any]:
+    """Files to read; problems met on the way are printed as one line each on stderr."""
+    from migrator.discovery import Candidate, DiscoveryError, Skipped, discover
+
     paths = [p for p in invocation.paths if p != "-"] if invocation.paths else []
     if invocation.paths and not paths:
         return
     try:
-        for item in discover(paths, options):
+        for item in discover(paths, discovery_options(invocation.settings)):
             if isinstance(item, Skipped):
                 click.echo(f"deepseek-migrate: skipped {item.display}: {item.reason}", err=True)
             elif isinstance(item, Candidate):
@@ -159,22 +163,19 @@ def candidates(invocation: Invocation) -> Iterator[Any]:
 
 
 def stdin_candidate(invocation: Invocation) -> Any | None:
-    """The source read from ``-``, or None when excluded (``--force-exclude``)."""
-    from migrator.discovery import Candidate, DiscoveryOptions, discover, kind_of
+    """The source read from ``-``, or None when ``--force-exclude`` excludes its name."""
+    from migrator.discovery import Candidate, DiscoveryError, is_excluded, kind_of
 
     name = invocation.options.get("stdin_filename") or "-"
     settings = invocation.settings
     if name != "-" and settings.force_exclude:
-        options = DiscoveryOptions(project_root=settings.project_root, exclude=settings.exclude,
-                                   extend_exclude=settings.extend_exclude, force_exclude=True,
-                                   respect_gitignore=settings.respect_gitignore)
         try:
-            if Path(name).exists() and not any(True for _ in discover([name], options)):
+            if is_excluded(name, discovery_options(settings)):
                 return None
-        except Exception:
-            pass
+        except DiscoveryError as error:
+            fail(str(error))
     return Candidate(path=Path(name), display=name.replace("\\", "/"),
-                     kind=kind_of(name) or "python", explicit=True, record=False)
+                     kind=kind_of(name, opt_in=True) or "python", explicit=True, record=False)
 
 
 def exit_code(findings: Sequence[Any], invocation: Invocation) -> int:
