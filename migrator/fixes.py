@@ -435,28 +435,34 @@ class _Planner:
             raise Unfollowable(f"the call is recognised as {request.library.label} only by its shape")
         if state == "unknown" or request.has_unpacked_kwargs:
             raise Unfollowable("thinking may be set by `**kwargs` or an expression at the request")
-        return self._insert_switch(request.node, request.library, "disabled" if self.disable else "enabled")
-
-    def _insert_switch(self, node: cst.Call | cst.Dict, library: Library, state: str) -> list[TextEdit]:
         quote = "'" if isinstance(self.node, cst.SimpleString) and self.node.quote == "'" else '"'
-        container: cst.Call | cst.Dict = node
-        path = library.thinking_path
-        for depth, key in enumerate(path):
-            existing = _entry(container, key)
-            if existing is None:
-                quote = _quote_of_keys(container, quote)
-                value = _nested(path[depth + 1 :], state, quote)
-                if isinstance(container, cst.Call):
-                    element = f"{key}={value}"
-                else:
-                    element = f"{quote}{key}{quote}: {value}"
-                return _append_element(self.context, container, element)
-            if isinstance(existing, cst.Dict) or _is_dict_call(existing):
-                assert isinstance(existing, (cst.Dict, cst.Call))
-                container = existing
-                continue
-            raise Unfollowable(f"`{key}` is not a literal the tool can extend")
-        return []
+        state = "disabled" if self.disable else "enabled"
+        return thinking_switch_edits(self.context, request.node, request.library, state, quote)
+
+
+def thinking_switch_edits(context: ModuleContext, node: cst.Call | cst.Dict, library: Library,
+                          state: str, quote: str = '"') -> list[TextEdit]:
+    """Edits that write the thinking switch in ``library``'s spelling at a request.
+
+    Merged into what is already written (an existing ``extra_body``, payload dict or
+    ``thinking`` argument); ``[]`` when the switch is already there. Raises
+    :class:`Unfollowable` when a container on the path is not a literal.
+    """
+    container: cst.Call | cst.Dict = node
+    path = library.thinking_path
+    for depth, key in enumerate(path):
+        existing = _entry(container, key)
+        if existing is None:
+            quote = _quote_of_keys(container, quote)
+            value = _nested(path[depth + 1 :], state, quote)
+            element = f"{key}={value}" if isinstance(container, cst.Call) else f"{quote}{key}{quote}: {value}"
+            return _append_element(context, container, element)
+        if isinstance(existing, cst.Dict) or _is_dict_call(existing):
+            assert isinstance(existing, (cst.Dict, cst.Call))
+            container = existing
+            continue
+        raise Unfollowable(f"`{key}` is not a literal the tool can extend")
+    return []
 
 
 # -- layout-preserving insertion ------------------------------------------------------------

@@ -11,7 +11,8 @@ import libcst.matchers as m
 
 from migrator.context import Request, attribute_chain
 from migrator.findings import Fix, Severity
-from migrator.rules._support import set_thinking_edit
+from migrator.fixes import Unfollowable, thinking_switch_edits
+from migrator.rules._support import quote_of
 from migrator.rules.base import Rule
 from migrator.rules.meta import Invalid, Valid
 
@@ -150,15 +151,19 @@ class ImplicitThinking(Rule):
             return
         spelled = request.model.spelled
         switch = request.library.thinking_example("disabled")
-        edit = set_thinking_edit(self.context, request, "disabled")
+        try:
+            edits = thinking_switch_edits(self.context, request.node, request.library, "disabled",
+                                          quote_of(request))
+        except Unfollowable:
+            edits = []
         self.report(
             request.model_expr,
             f"`{spelled}` thinks by default and this request sets no thinking mode, yet it carries "
             f"{', '.join(signs)} - written for non-thinking mode, which thinking ignores or "
             f"refuses; disable thinking explicitly: `{switch}`",
             model=request.model.model.id,
-            fix=None if edit is None else Fix("unsafe", "Disable thinking explicitly", (edit,)),
-            unfixable_reason=None if edit is not None else "the thinking switch's container is "
+            fix=Fix("unsafe", "Disable thinking explicitly", tuple(edits)) if edits else None,
+            unfixable_reason=None if edits else "the thinking switch's container is "
             "not a literal; add thinking disabled by hand",
         )
 
