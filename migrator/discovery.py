@@ -73,9 +73,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
-import pathspec
+from migrator.globs import EntryPatterns, entry_patterns
+
+if TYPE_CHECKING:
+    import pathspec
 
 # -- data ----------------------------------------------------------------------------------
 
@@ -340,6 +343,8 @@ _PATTERN_ERRORS = (ValueError, re.error)  # what pathspec raises for a malformed
 
 
 def _invalid_patterns(patterns: Sequence[str]) -> list[str]:
+    import pathspec
+
     invalid: list[str] = []
     for pattern in patterns:
         try:
@@ -358,6 +363,8 @@ def _compile(lines: Iterable[str], *, lenient: bool = False) -> pathspec.GitIgno
     patterns = [line for line in lines if line.strip()]
     if not patterns:
         return None
+    import pathspec  # only here: its import costs a pre-commit run tens of milliseconds
+
     try:
         return pathspec.GitIgnoreSpec.from_lines(patterns)
     except _PATTERN_ERRORS as error:
@@ -367,6 +374,8 @@ def _compile(lines: Iterable[str], *, lenient: bool = False) -> pathspec.GitIgno
 def _compile_valid_patterns(
     patterns: Sequence[str], lenient: bool, error: Exception
 ) -> pathspec.GitIgnoreSpec | None:
+    import pathspec
+
     invalid = _invalid_patterns(patterns)
     if not lenient:
         named = repr(invalid[0]) if invalid else f"a pattern ({error})"
@@ -459,17 +468,24 @@ class _Rules:
         return bool(parts[-1]) and self.verdict(relative) is True
 
 
+def _rules(lines: Sequence[str], *, lenient: bool = False) -> _Rules | EntryPatterns:
+    """Ignore-only patterns in the common forms share one regular expression
+    (:mod:`migrator.globs`, proven equal to :class:`_Rules`); the rest go through pathspec."""
+    fast = entry_patterns(lines)
+    return fast if fast is not None else _Rules(lines, lenient=lenient)
+
+
 # -- ignore files ----------------------------------------------------------------------------
 
 # A chain of ignore files, most specific first: (how much to strip from a path relative to
 # the repository top to make it relative to the ignore file's directory, its rules).
-_Chain = tuple[tuple[int, _Rules], ...]
+_Chain = tuple[tuple[int, "_Rules | EntryPatterns"], ...]
 
 
-def _read_ignore_file(path: str) -> _Rules | None:
+def _read_ignore_file(path: str) -> _Rules | EntryPatterns | None:
     try:
         with open(path, encoding="utf-8", errors="surrogateescape") as handle:
-            rules = _Rules(handle.read().splitlines(), lenient=True)
+            rules = _rules(handle.read().splitlines(), lenient=True)
     except OSError:
         return None  # an unreadable ignore file ignores nothing, as in git
     return rules if rules else None
@@ -602,8 +618,8 @@ def _symlink_problem(path: str) -> str | None:
 
 
 @lru_cache(maxsize=1)
-def _record_rules() -> _Rules:
-    return _Rules(RECORD_PATTERNS)
+def _record_rules() -> _Rules | EntryPatterns:
+    return _rules(RECORD_PATTERNS)
 
 
 class _Discovery:
@@ -614,7 +630,7 @@ class _Discovery:
         self._project_root = os.path.abspath(options.project_root)
         self._project_root_real = os.path.realpath(options.project_root)
         excludes = DEFAULT_EXCLUDES if options.exclude is None else options.exclude
-        self._excludes = _Rules([*excludes, *options.extend_exclude])
+        self._excludes = _rules([*excludes, *options.extend_exclude])
         self._includes = _compile(options.extend_include)
         self._records = _record_rules()
         self._gitignores = _GitIgnores() if options.respect_gitignore else None

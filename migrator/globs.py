@@ -19,7 +19,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol, cast
 
-_UNSUPPORTED = re.compile(r"[\[\]\\{}]")
+_UNSUPPORTED = re.compile(r"[\\\t\r\n\f\v]")
+# A character class as pathspec reads it: ``[!...]`` negates, a leading ``^`` is literal.
+_CLASS = re.compile(r"\[(?P<negate>!?)(?P<chars>[^\]\[/!]+)\]")
 
 
 @dataclass(frozen=True)
@@ -42,8 +44,8 @@ class PatternSet(Protocol):
     def check_file(self, path: str, separators: Any = None) -> HasInclude: ...
 
 
-def _component(text: str) -> str:
-    """One pattern segment: ``*`` and ``?`` never cross a ``/``."""
+def _wildcards(text: str) -> str:
+    """``*`` and ``?`` never cross a ``/``; everything else is literal."""
     out = []
     for char in text:
         if char == "*":
@@ -52,6 +54,24 @@ def _component(text: str) -> str:
             out.append("[^/]")
         else:
             out.append(re.escape(char))
+    return "".join(out)
+
+
+def _component(text: str) -> str | None:
+    """One pattern segment as a regular expression; None for syntax left to pathspec."""
+    out = []
+    cursor = 0
+    for found in _CLASS.finditer(text):
+        out.append(_wildcards(text[cursor : found.start()]))
+        chars = found.group("chars")
+        if chars.startswith("^"):
+            chars = "\\" + chars
+        out.append(("[^" if found.group("negate") else "[") + chars + "]")
+        cursor = found.end()
+    rest = text[cursor:]
+    if "[" in rest or "]" in rest:
+        return None
+    out.append(_wildcards(rest))
     return "".join(out)
 
 
@@ -87,8 +107,14 @@ def translate(line: str) -> Translated | None:
     body = body.lstrip("/")
     if not body or "//" in body:
         return None
-    head = "(?:.+/)?" if floating else ""
-    core = head + "/".join(_component(part) for part in body.split("/"))
+    parts = [_component(part) for part in body.split("/")]
+    if any(part is None for part in parts):
+        return None
+    core = ("(?:.+/)?" if floating else "") + "/".join(part for part in parts if part is not None)
+    try:
+        re.compile(core)
+    except re.error:  # e.g. a reversed range: pathspec names the bad pattern
+        return None
     return Translated(core, directory_only, include)
 
 
@@ -148,20 +174,16 @@ class EntryPatterns:
     """
 
     def __init__(self, translated: list[Translated]) -> None:
-        for_files = [t.core for t in translated if not t.directory_only]
-        for_directories = [t.core for t in translated]
-        self._files = re.compile("(?:" + "|".join(for_files) + r")\Z", re.DOTALL) \
-            if for_files else None
-        self._directories = re.compile("(?:" + "|".join(for_directories) + r")/\Z", re.DOTALL)
+        self._files = _alternation([t.core for t in translated if not t.directory_only], "")
+        self._directories = _alternation([t.core for t in translated], "/")
 
     def __bool__(self) -> bool:
-        return True
+        return self._directories is not None
 
     def verdict(self, relative: str) -> bool | None:
         """True when a pattern names ``relative`` itself (a directory ends in '/'), else None."""
-        if relative.endswith("/"):
-            return True if self._directories.match(relative) else None
-        return True if self._files is not None and self._files.match(relative) else None
+        regex = self._directories if relative.endswith("/") else self._files
+        return True if regex is not None and regex.match(relative) else None
 
     def covers(self, relative: str) -> bool:
         """The path or a directory above it is named, judged from the top down."""
@@ -174,9 +196,16 @@ class EntryPatterns:
         return bool(parts[-1]) and self.verdict(relative) is True
 
 
+def _alternation(cores: list[str], end: str) -> re.Pattern[str] | None:
+    return re.compile("(?:" + "|".join(cores) + ")" + end + r"\Z", re.DOTALL) if cores else None
+
+
 def entry_patterns(lines: Iterable[str]) -> EntryPatterns | None:
-    """:class:`EntryPatterns` for ignore-only lines in the supported forms, else None."""
+    """:class:`EntryPatterns` for ignore-only lines in the supported forms, else None.
+
+    Lines with nothing but comments give an empty (false) one, as the caller's would be.
+    """
     translated = [translate(line) for line in _meaningful(lines)]
-    if not translated or any(t is None or not t.include for t in translated):
+    if any(t is None or not t.include for t in translated):
         return None
     return EntryPatterns([t for t in translated if t is not None])
