@@ -17,10 +17,10 @@ from migrator.catalog import Catalog, ModelEntry, ModelMatch
 from migrator.findings import Finding, Fix, Severity, Span, TextEdit
 from migrator.rules.meta import RuleMeta
 from migrator.sources.text import LineIndex
-from migrator.strings import StringClaims
+from migrator.strings import StringClaims, StringNode
 
 if TYPE_CHECKING:
-    from migrator.context import RequestIndex
+    from migrator.context import Request, RequestIndex
 
 _T = TypeVar("_T")
 
@@ -214,3 +214,37 @@ class Rule(RuleMeta, FastBatchableVisitor):
         start = self.context.start_offset(node)
         for mention in self.context.strings.mentions(raw):
             yield self.context.span(start + mention.start, start + mention.end), mention.match
+
+
+class WholeStringRule(Rule):
+    """A rule that judges every string literal by its whole value."""
+
+    def check_string(self, node: StringNode) -> None:
+        raise NotImplementedError
+
+    def visit_SimpleString(self, node: cst.SimpleString) -> None:
+        self.check_string(node)
+
+    def visit_ConcatenatedString(self, node: cst.ConcatenatedString) -> None:
+        self.check_string(node)
+
+    def visit_FormattedString(self, node: cst.FormattedString) -> None:
+        self.check_string(node)
+
+
+class RequestRule(Rule):
+    """A rule that judges each request (a call or a JSON body) the request context recognises."""
+
+    def check_request(self, request: Request) -> None:
+        raise NotImplementedError
+
+    def _dispatch(self, node: cst.Call | cst.Dict) -> None:
+        request = self.context.requests.request_for(node)
+        if request is not None:
+            self.check_request(request)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self._dispatch(node)
+
+    def visit_Dict(self, node: cst.Dict) -> None:
+        self._dispatch(node)

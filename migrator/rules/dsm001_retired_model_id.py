@@ -6,17 +6,15 @@ Upstream: https://api-docs.deepseek.com/news/news260424 (the legacy aliases
 
 from __future__ import annotations
 
-import libcst as cst
-
 from migrator.findings import Severity
 from migrator.fixes import plan_fix
-from migrator.rules.base import Rule
+from migrator.rules.base import WholeStringRule
 from migrator.rules.meta import Invalid, Valid
 from migrator.strings import StringNode
 from migrator.verdicts import retired_id_verdict
 
 
-class RetiredModelId(Rule):
+class RetiredModelId(WholeStringRule):
     """
     ## What it does
     Finds a string whose whole value is a retired DeepSeek model ID (`deepseek-chat`,
@@ -106,7 +104,7 @@ class RetiredModelId(Rule):
         ),
     )
 
-    def _check(self, node: StringNode) -> None:
+    def check_string(self, node: StringNode) -> None:
         match = self.context.strings.whole_match(node)
         if match is None or not match.model.is_retired:
             return
@@ -124,15 +122,6 @@ class RetiredModelId(Rule):
             fix=plan.fix,
             unfixable_reason=plan.unfixable_reason,
         )
-
-    def visit_SimpleString(self, node: cst.SimpleString) -> None:
-        self._check(node)
-
-    def visit_ConcatenatedString(self, node: cst.ConcatenatedString) -> None:
-        self._check(node)
-
-    def visit_FormattedString(self, node: cst.FormattedString) -> None:
-        self._check(node)
 
 
 RULE = RetiredModelId

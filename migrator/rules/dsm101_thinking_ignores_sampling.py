@@ -6,12 +6,10 @@ Upstream: https://api-docs.deepseek.com/guides/thinking_mode (in thinking mode
 
 from __future__ import annotations
 
-import libcst as cst
-
 from migrator.context import Request
 from migrator.findings import Severity
 from migrator.rules._support import argument_of, is_deepseek_request
-from migrator.rules.base import Rule
+from migrator.rules.base import RequestRule
 from migrator.rules.meta import Invalid, Valid
 
 
@@ -26,7 +24,7 @@ def explicit_thinking_reason(request: Request) -> str | None:
     return None
 
 
-class ThinkingIgnoresSampling(Rule):
+class ThinkingIgnoresSampling(RequestRule):
     """
     ## What it does
     Finds sampling parameters (`temperature`, `top_p`, `presence_penalty`,
@@ -107,9 +105,8 @@ class ThinkingIgnoresSampling(Rule):
         ),
     )
 
-    def _check(self, node: cst.Call | cst.Dict) -> None:
-        request = self.context.requests.request_for(node)
-        if request is None or not request.sampling or not is_deepseek_request(self.context, request):
+    def check_request(self, request: Request) -> None:
+        if not request.sampling or not is_deepseek_request(self.context, request):
             return
         reason = explicit_thinking_reason(request)
         if reason is None:
@@ -123,12 +120,6 @@ class ThinkingIgnoresSampling(Rule):
                 model=request.model.model.id if request.model else None,
                 unfixable_reason="remove the parameter or disable thinking by hand",
             )
-
-    def visit_Call(self, node: cst.Call) -> None:
-        self._check(node)
-
-    def visit_Dict(self, node: cst.Dict) -> None:
-        self._check(node)
 
 
 RULE = ThinkingIgnoresSampling

@@ -13,7 +13,7 @@ from migrator.context import Request, attribute_chain
 from migrator.findings import Fix, Severity
 from migrator.fixes import Unfollowable, thinking_switch_edits
 from migrator.rules._support import quote_of
-from migrator.rules.base import Rule
+from migrator.rules.base import RequestRule
 from migrator.rules.meta import Invalid, Valid
 
 _PREFIX_MESSAGE = m.Dict(elements=[
@@ -39,7 +39,7 @@ def non_thinking_signs(request: Request) -> list[str]:
     return signs
 
 
-class ImplicitThinking(Rule):
+class ImplicitThinking(RequestRule):
     """
     ## What it does
     Finds a request to a V4 model (`deepseek-v4-flash`, `deepseek-v4-pro`, `deepseek-flash`,
@@ -140,9 +140,8 @@ class ImplicitThinking(Rule):
         ),
     )
 
-    def _check(self, node: cst.Call | cst.Dict) -> None:
-        request = self.context.requests.request_for(node)
-        if request is None or request.model is None or request.model.model.is_retired:
+    def check_request(self, request: Request) -> None:
+        if request.model is None or request.model.model.is_retired:
             return
         if request.thinking.state != "default" or request.model_expr is None:
             return
@@ -166,12 +165,6 @@ class ImplicitThinking(Rule):
             unfixable_reason=None if edits else "the thinking switch's container is "
             "not a literal; add thinking disabled by hand",
         )
-
-    def visit_Call(self, node: cst.Call) -> None:
-        self._check(node)
-
-    def visit_Dict(self, node: cst.Dict) -> None:
-        self._check(node)
 
 
 RULE = ImplicitThinking

@@ -6,15 +6,14 @@ levels and how other values are mapped).
 
 from __future__ import annotations
 
-import libcst as cst
-
+from migrator.context import Request
 from migrator.findings import Fix, Severity
 from migrator.rules._support import is_deepseek_request, literal_inner_edit
-from migrator.rules.base import Rule
+from migrator.rules.base import RequestRule
 from migrator.rules.meta import Invalid, Valid
 
 
-class RemappedReasoningEffort(Rule):
+class RemappedReasoningEffort(RequestRule):
     """
     ## What it does
     Finds a `reasoning_effort` on a DeepSeek request whose value is not one of DeepSeek's
@@ -103,9 +102,8 @@ class RemappedReasoningEffort(Rule):
         ),
     )
 
-    def _check(self, node: cst.Call | cst.Dict) -> None:
-        request = self.context.requests.request_for(node)
-        if request is None or request.effort is None or request.effort_expr is None:
+    def check_request(self, request: Request) -> None:
+        if request.effort is None or request.effort_expr is None:
             return
         mapped = self.catalog.effort_remapped.get(request.effort)
         if mapped is None or not is_deepseek_request(self.context, request):
@@ -120,12 +118,6 @@ class RemappedReasoningEffort(Rule):
             replacement=mapped,
             fix=None if edit is None else Fix("safe", f'Write reasoning_effort "{mapped}"', (edit,)),
         )
-
-    def visit_Call(self, node: cst.Call) -> None:
-        self._check(node)
-
-    def visit_Dict(self, node: cst.Dict) -> None:
-        self._check(node)
 
 
 RULE = RemappedReasoningEffort

@@ -6,13 +6,11 @@ Anthropic-compatible endpoint: ``thinking`` is supported, ``budget_tokens`` is i
 
 from __future__ import annotations
 
-import libcst as cst
-
-from migrator.context import mapping_value
+from migrator.context import Request, mapping_value
 from migrator.findings import Severity
 from migrator.libraries import ANTHROPIC, HTTP_PAYLOAD, LITELLM
 from migrator.rules._support import argument_of
-from migrator.rules.base import Rule
+from migrator.rules.base import RequestRule
 from migrator.rules.meta import Invalid, Valid
 
 # The ways a `thinking` dict reaches the Anthropic-compatible endpoint: the Anthropic SDK,
@@ -21,7 +19,7 @@ ANTHROPIC_SENDERS = (ANTHROPIC, LITELLM, HTTP_PAYLOAD)
 _CLIENT = 'import anthropic\nclient = anthropic.Anthropic(base_url="https://api.deepseek.com/anthropic")\n'
 
 
-class AnthropicBudgetTokens(Rule):
+class AnthropicBudgetTokens(RequestRule):
     """
     ## What it does
     Finds `budget_tokens` inside the `thinking` argument of an Anthropic SDK request
@@ -84,15 +82,8 @@ class AnthropicBudgetTokens(Rule):
                 '                              thinking={"type": "enabled", "budget_tokens": 256})\n'),
     )
 
-    def visit_Call(self, node: cst.Call) -> None:
-        self._check(node)
-
-    def visit_Dict(self, node: cst.Dict) -> None:
-        self._check(node)
-
-    def _check(self, node: cst.Call | cst.Dict) -> None:
-        request = self.context.requests.request_for(node)
-        if request is None or request.library not in ANTHROPIC_SENDERS:
+    def check_request(self, request: Request) -> None:
+        if request.library not in ANTHROPIC_SENDERS:
             return
         if self.catalog.anthropic_base_url not in self.context.text:
             return

@@ -11,7 +11,7 @@ import libcst as cst
 from migrator.catalog import ModelMatch
 from migrator.findings import Fix, Severity
 from migrator.rules._support import literal_inner_edit
-from migrator.rules.base import Rule
+from migrator.rules.base import WholeStringRule
 from migrator.rules.meta import Invalid, Valid
 from migrator.strings import StringNode
 from migrator.verdicts import superseded_id_verdict
@@ -19,7 +19,7 @@ from migrator.verdicts import superseded_id_verdict
 _COLLECTIONS = (cst.Element, cst.Tuple, cst.List, cst.Set)
 
 
-class SupersededModelId(Rule):
+class SupersededModelId(WholeStringRule):
     """
     ## What it does
     Finds a string whose whole value is a V4 model ID that DeepSeek now serves with a newer
@@ -78,7 +78,7 @@ class SupersededModelId(Rule):
         Invalid('MODEL = os.getenv("DEEPSEEK_MODEL", "deepseek-v4-pro")\n'),
     )
 
-    def _check(self, node: StringNode) -> None:
+    def check_string(self, node: StringNode) -> None:
         match = self.context.strings.whole_match(node)
         if match is None or match.model.status != "superseded":
             return
@@ -128,15 +128,6 @@ class SupersededModelId(Rule):
             .endswith("Enum")
             for base in klass.bases
         )
-
-    def visit_SimpleString(self, node: cst.SimpleString) -> None:
-        self._check(node)
-
-    def visit_ConcatenatedString(self, node: cst.ConcatenatedString) -> None:
-        self._check(node)
-
-    def visit_FormattedString(self, node: cst.FormattedString) -> None:
-        self._check(node)
 
 
 RULE = SupersededModelId
