@@ -9,7 +9,7 @@ The corpora are built once under ``benchmarks/corpora/`` (gitignored) and reused
   standard library (``.py`` files only, none containing a DeepSeek trigger string);
 - ``hits-x1``, ``hits-x5``: a generated hit-heavy tree where every file has several
   findings, and the same tree five times for the scaling check;
-- ``mixed``: a standard-library copy in which a few percent of the modules call DeepSeek,
+- ``mixed``: a standard-library copy in which 1% of the modules name a retired ID,
   with a handful of Markdown/JSON/.env files beside them;
 - ``tiny``: 100,000 tiny files (the memory check);
 - ``precommit/one_clean_file.py``: one clean module, the pre-commit case.
@@ -196,7 +196,7 @@ def build_mixed(root: Path, sources: Sequence[Path]) -> None:
     copy_stdlib(root, sources)
     rng = random.Random(11)
     modules = sorted(p for p in root.rglob("*.py"))
-    for path in rng.sample(modules, max(1, len(modules) // 40)):
+    for path in rng.sample(modules, max(1, len(modules) // 100)):
         with open(path, "a", encoding="utf-8") as handle:
             handle.write('\n\nLLM_MODEL = "deepseek-chat"  # migrated later\n')
     for name, text in MIXED_EXTRAS.items():
@@ -399,7 +399,7 @@ def mixed_row(root: Path, runs: int) -> Row:
     mine = timed(tool_scan(None), root, runs)
     files, findings = scanned(mine)
     grep = timed(grep_scan(), root, runs)
-    return Row("mixed (2.5% of modules call DeepSeek)", f"{files} ({findings} findings)",
+    return Row("mixed (1% of modules name a retired ID)", f"{files} ({findings} findings)",
                fmt(mine.seconds), f"grep {fmt(grep.seconds)}", f"{mine.seconds / grep.seconds:.1f}x")
 
 
@@ -447,7 +447,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--copies", type=int, default=8, help="stdlib copies of the big no-hit tree")
     parser.add_argument("--runs", type=int, default=5, help="timed runs per case (median)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="N for '1 vs N'")
-    parser.add_argument("--hit-files", type=int, default=400, help="files of the hit-heavy tree")
+    parser.add_argument("--hit-files", type=int, default=200, help="files of the hit-heavy tree")
+    parser.add_argument("--hit-runs", type=int, default=3,
+                        help="timed runs of the (slow) hit-heavy and mixed cases")
     parser.add_argument("--tiny-files", type=int, default=100_000,
                         help="files of the memory tree (0 to skip)")
     parser.add_argument("--generic-timeout", type=float, default=300.0)
@@ -457,7 +459,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
     args = parser.parse_args(argv)
     if args.quick:
-        args.copies, args.runs, args.hit_files, args.tiny_files = 2, 3, 60, 5_000
+        args.copies, args.runs, args.hit_runs, args.hit_files, args.tiny_files = 2, 3, 1, 60, 5_000
         args.no_generic = True
     return args
 
@@ -480,8 +482,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("no-hit trees", lambda: no_hit_rows(
             [("stdlib x1", x1), ("stdlib x5", x5), (f"stdlib x{args.copies}", big)],
             args.runs, args.copies)),
-        ("hit-heavy trees", lambda: hit_rows(hits_one, hits_five, args.runs, args.workers)),
-        ("mixed tree", lambda: [mixed_row(mixed, args.runs)]),
+        ("hit-heavy trees", lambda: hit_rows(hits_one, hits_five, args.hit_runs, args.workers)),
+        ("mixed tree", lambda: [mixed_row(mixed, args.hit_runs)]),
         ("pre-commit", lambda: precommit_rows(precommit, args.runs)),
         ("memory", lambda: memory_rows(tiny, big)),
     ]
@@ -491,8 +493,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"measuring: {name}", file=sys.stderr)
         rows.extend(step())
 
-    print(f"Machine: {machine()}. Medians of {args.runs} runs (pre-commit: {args.runs * 2}), "
-          "warm page cache, wall time including interpreter start.\n")
+    print(f"Machine: {machine()}. Medians of {args.runs} runs (pre-commit: {args.runs * 2}; "
+          f"hit-heavy and mixed: {args.hit_runs}) after a warm-up run (warm page cache), wall "
+          "time including interpreter start.\n")
     print(table(rows))
     if args.json:
         args.json.write_text(json.dumps([row.__dict__ for row in rows], indent=2))

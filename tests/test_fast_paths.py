@@ -169,7 +169,7 @@ IMPORT_PROBE = textwrap.dedent("""
         main(sys.argv[1:])
     except SystemExit as done:
         code = done.code
-    heavy = [name for name in ("libcst", "rich", "concurrent.futures.process")
+    heavy = [name for name in ("libcst", "rich", "pathspec", "concurrent.futures.process")
              if name in sys.modules]
     print("exit", code, "heavy", ",".join(heavy) or "-", file=sys.stderr)
 """)
