@@ -23,6 +23,8 @@ from migrator.findings import Finding, Severity, Span
 if TYPE_CHECKING:
     import pathspec
 
+    from migrator.sources.base import Document
+
 # Which module reads which kind of file; each exposes ``read(data, request, judgement)``.
 READERS: dict[str, str] = {
     "python": "migrator.sources.python",
@@ -97,14 +99,32 @@ def judgement_for(plan: Plan) -> object:
                      plan.explicit_target)
 
 
+# libcst needs about a minute and gigabytes of memory per few MB of source; files this
+# large are generated data, reported (never rewritten) rather than parsed.
+MAX_ANALYSED_BYTES = 8 * 1024 * 1024
+
+
+def too_large(display: str, size: int) -> Document:
+    from migrator.sources.base import Document
+
+    limit = MAX_ANALYSED_BYTES // (1024 * 1024)
+    finding = Finding(display, Span(1, 1, 1, 1), "DSM900", Severity.ERROR,
+                      f"not analysed: {size / (1024 * 1024):.1f} MB is larger than the {limit} MB "
+                      "this tool parses (a DeepSeek name occurs in it; review it by hand)")
+    return Document(findings=[finding])
+
+
 def analyse_bytes(candidate: Candidate, data: bytes, plan: Plan) -> tuple[FileOutcome, object]:
     """Read one file's bytes with its kind's reader; returns the outcome and the document."""
     from migrator.sources.base import ReadRequest, as_record
 
-    reader = import_module(READERS[candidate.kind])
     record = candidate.record and not candidate.explicit
     request = ReadRequest(candidate.display, plan.codes, candidate.kind, record)
-    document = reader.read(data, request, judgement_for(plan))
+    if len(data) > MAX_ANALYSED_BYTES:
+        document = too_large(candidate.display, len(data))
+    else:
+        reader = import_module(READERS[candidate.kind])
+        document = reader.read(data, request, judgement_for(plan))
     if record:
         document = as_record(document)
     findings = apply_per_file_ignores(candidate.display, document.findings, plan)
