@@ -208,3 +208,20 @@ def test_the_prefilter_knows_the_wide_byte_order_marks_the_decoder_knows() -> No
     from migrator.sources.text import _WIDE_BOMS
 
     assert tuple(bom for bom, _ in _WIDE_BOMS) == engine._WIDE_BOMS
+
+
+@pytest.mark.parametrize("size", [0, 1, 4095, 4096, 70_001])
+def test_read_whole_reads_every_byte(tmp_path: Path, size: int) -> None:
+    path = tmp_path / "f.py"
+    data = bytes(range(256)) * (size // 256) + b"x" * (size % 256)
+    path.write_bytes(data)
+    assert engine.read_whole(path) == data
+
+
+def test_an_unreadable_candidate_is_a_dsm900_finding(tmp_path: Path) -> None:
+    directory = tmp_path / "looks_like.py"
+    directory.mkdir()
+    missing = tmp_path / "gone.py"
+    outcomes = list(run_files([Candidate(directory, "looks_like.py", "python", True, False),
+                               Candidate(missing, "gone.py", "python", True, False)], plan()))
+    assert [[f.code for f in o.findings] for o in outcomes] == [["DSM900"], ["DSM900"]]
