@@ -457,6 +457,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true",
                         help="small trees and 3 runs (checks the script, not the targets)")
     parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
+    parser.add_argument("--only", help="comma-separated cases: no-hit, hit-heavy, mixed, "
+                        "pre-commit, memory, generic")
     args = parser.parse_args(argv)
     if args.quick:
         args.copies, args.runs, args.hit_runs, args.hit_files, args.tiny_files = 2, 3, 1, 60, 5_000
@@ -479,17 +481,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     rows: list[Row] = []
     steps: list[tuple[str, Callable[[], list[Row]]]] = [
-        ("no-hit trees", lambda: no_hit_rows(
+        ("no-hit", lambda: no_hit_rows(
             [("stdlib x1", x1), ("stdlib x5", x5), (f"stdlib x{args.copies}", big)],
             args.runs, args.copies)),
-        ("hit-heavy trees", lambda: hit_rows(hits_one, hits_five, args.hit_runs, args.workers)),
-        ("mixed tree", lambda: [mixed_row(mixed, args.hit_runs)]),
+        ("hit-heavy", lambda: hit_rows(hits_one, hits_five, args.hit_runs, args.workers)),
+        ("mixed", lambda: [mixed_row(mixed, args.hit_runs)]),
         ("pre-commit", lambda: precommit_rows(precommit, args.runs)),
         ("memory", lambda: memory_rows(tiny, big)),
     ]
     if not args.no_generic:
-        steps.append(("generic scanners", lambda: generic_rows(big, args.generic_timeout)))
+        steps.append(("generic", lambda: generic_rows(big, args.generic_timeout)))
+    wanted = set(args.only.split(",")) if args.only else {name for name, _ in steps}
     for name, step in steps:
+        if name not in wanted:
+            continue
         print(f"measuring: {name}", file=sys.stderr)
         rows.extend(step())
 
