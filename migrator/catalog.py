@@ -49,6 +49,10 @@ class ModelEntry:
     def is_retired(self) -> bool:
         return self.status == "retired"
 
+    def is_superseded_at(self, moment: datetime) -> bool:
+        """Served by a newer model at ``moment`` (not before the catalog's ``since``)."""
+        return self.status == "superseded" and (self.since is None or moment >= self.since)
+
 
 @dataclass(frozen=True)
 class ModelMatch:

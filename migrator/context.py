@@ -38,6 +38,8 @@ if TYPE_CHECKING:
     from migrator.rules.base import ModuleContext
 
 ThinkingState = Literal["enabled", "disabled", "default", "unknown"]
+# Libraries that route `deepseek/…` to DeepSeek's own API even in a module that uses a gateway.
+LITELLM_ROUTED = frozenset({"litellm", "dspy", "litellm_router"})
 STRING_NODES = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)
 
 
@@ -259,6 +261,24 @@ class RequestIndex:
         )
         self._describe(request)
         return request
+
+    def routes_through_litellm(self, node: cst.CSTNode) -> bool:
+        """A model string given to LiteLLM or DSPy, or in a Router's ``litellm_params``."""
+        holder = self.parent(node)
+        if isinstance(holder, cst.Arg):
+            call = self.parent(holder)
+            if not isinstance(call, cst.Call):
+                return False
+            recognised = self._library_of_call(call)
+            if recognised is None or recognised[0].name not in LITELLM_ROUTED:
+                return False
+            return holder.value is self._model_argument(call, recognised[0], {
+                name: arg.value for name, arg in call_keywords(call).items()})
+        if not isinstance(holder, cst.DictElement) or holder.value is not node:
+            return False
+        container = self.parent(holder)
+        is_model_key = isinstance(holder.key, STRING_NODES) and literal_value(holder.key) == "model"
+        return is_model_key and isinstance(container, cst.Dict) and self._is_litellm_params(container)
 
     def _is_litellm_params(self, node: cst.Dict) -> bool:
         parent = self.parent(node)

@@ -7,6 +7,7 @@ whole value; their pieces are then claimed and never judged on their own.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -56,6 +57,9 @@ def _inner_strings(node: cst.ConcatenatedString) -> list[cst.BaseExpression]:
 class StringClaims:
     catalog: Catalog
     gateway_module: bool
+    # In a gateway module, whether a string is routed by LiteLLM, where `deepseek/` means
+    # DeepSeek's own API (LiteLLM spells the OpenRouter route `openrouter/deepseek/…`).
+    litellm_route: Callable[[cst.CSTNode], bool] | None = None
     # id of each string node inside a concatenation -> whether the whole named a model
     _claimed: dict[int, bool] = field(default_factory=dict)
     _matches: dict[int, ModelMatch | None] = field(default_factory=dict)
@@ -68,15 +72,18 @@ class StringClaims:
         if key in self._claimed:
             return None
         value = literal_value(node)
-        match = (
-            None
-            if value is None
-            else self.catalog.match_whole(value, gateway_module=self.gateway_module)
-        )
+        match = None if value is None else self._match_value(node, value)
         self._matches[key] = match
         if isinstance(node, cst.ConcatenatedString):
             for inner in _inner_strings(node):
                 self._claimed[id(inner)] = match is not None
+        return match
+
+    def _match_value(self, node: StringNode, value: str) -> ModelMatch | None:
+        match = self.catalog.match_whole(value, gateway_module=self.gateway_module)
+        if match is None and self.gateway_module and self.litellm_route is not None \
+                and self.litellm_route(node):
+            match = self.catalog.match_whole(value)
         return match
 
     def is_claimed_piece(self, node: cst.CSTNode) -> bool:

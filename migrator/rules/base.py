@@ -87,7 +87,8 @@ class ModuleContext:
 
     @cached_property
     def strings(self) -> StringClaims:
-        return StringClaims(self.catalog, self.gateway_module)
+        return StringClaims(self.catalog, self.gateway_module,
+                            litellm_route=lambda node: self.requests.routes_through_litellm(node))
 
     @cached_property
     def requests(self) -> RequestIndex:

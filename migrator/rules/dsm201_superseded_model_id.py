@@ -52,6 +52,9 @@ class SupersededModelId(WholeStringRule):
     VALID = (
         Valid('client.chat.completions.create(model="deepseek-flash", messages=m)\n'),
         Valid('MODEL = "deepseek-chat"  # retired: DSM001, not DSM201\n'),
+        # Before 2026-09-14 04:00 UTC deepseek-v4-pro was still V4 Pro itself.
+        Valid('client.chat.completions.create(model="deepseek-v4-pro", messages=m)\n',
+              options={"today": "2026-08-01"}),
         Valid('NAME = "deepseek-v4-flash-2"\n'),
         Valid('log.info("switched to deepseek-v4-pro")\n'),
         Valid('client = OpenAI(base_url="https://openrouter.ai/api/v1")\n'
@@ -80,7 +83,7 @@ class SupersededModelId(WholeStringRule):
 
     def check_string(self, node: StringNode) -> None:
         match = self.context.strings.whole_match(node)
-        if match is None or match.model.status != "superseded":
+        if match is None or not match.model.is_superseded_at(self.context.judgement.today):
             return
         target = self.context.judgement.target
         verdict = superseded_id_verdict(match, target)

@@ -124,7 +124,7 @@ class _Scan:
         if match is not None and match.model.is_retired:
             self.retired(piece, match)
             return True
-        if match is not None and match.model.status == "superseded":
+        if match is not None and match.model.is_superseded_at(self.judgement.today):
             self.superseded(piece, match)
             return True
         if piece.kind == "value":
