@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -15,10 +16,6 @@ from migrator import __version__
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-
-
-class UsageProblem(Exception):
-    """A problem the user can fix: printed as one line, exit 2."""
 
 
 def fail(message: str) -> NoReturn:
@@ -86,11 +83,10 @@ class Invocation:
 
 
 def resolve(paths: tuple[str, ...], options: dict[str, Any]) -> Invocation:
-    from migrator.catalog import CatalogError, load_catalog
-    from migrator.engine import Plan, default_workers
+    from migrator.engine import Plan, catalog_for, default_workers
     from migrator.findings import Severity
-    from migrator.rules import SelectorError, resolve_codes
-    from migrator.settings import ConfigError, load_settings, parse_today, split_codes, split_globs
+    from migrator.rules import resolve_codes
+    from migrator.settings import load_settings, parse_today, split_codes, split_globs
 
     try:
         overrides: dict[str, Any] = {
@@ -110,13 +106,11 @@ def resolve(paths: tuple[str, ...], options: dict[str, Any]) -> Invocation:
             "catalog_path": options.get("catalog"),
         }
         settings = load_settings(options.get("config"), Path.cwd(), overrides)
-        catalog = load_catalog(settings.catalog_path)
+        catalog = catalog_for(settings.catalog_path)  # the engine's copy: built once a run
         target = settings.target or catalog.default_target
         catalog.target(target)
         codes = resolve_codes(settings.select, settings.ignore)
-    except (ConfigError, CatalogError, SelectorError) as error:
-        fail(str(error))
-    except ValueError as error:
+    except ValueError as error:  # ConfigError, CatalogError, SelectorError, a bad severity
         fail(str(error))
     plan = Plan(
         codes=codes,
@@ -126,6 +120,7 @@ def resolve(paths: tuple[str, ...], options: dict[str, Any]) -> Invocation:
         per_file_ignores=settings.per_file_ignores,
         unsafe_fixes=bool(settings.unsafe_fixes),
         explicit_target=settings.target is not None,
+        project_root=settings.project_root,
     )
     output_format = options.get("output_format") or ("full" if sys.stdout.isatty() else "concise")
     workers = options.get("workers") or default_workers()
@@ -197,6 +192,11 @@ def guarded(command: F) -> F:
         except KeyboardInterrupt:
             click.echo("deepseek-migrate: interrupted", err=True)
             sys.exit(130)
+        except BrokenPipeError:
+            # The reader went away (`check | head`): not an error of ours, and nothing to say.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(EXIT_OK)
         except Exception as error:
             if kwargs.get("debug"):
                 raise

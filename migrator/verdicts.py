@@ -33,9 +33,16 @@ def thinking_phrase(model: ModelEntry) -> str:
     return "with thinking enabled (the V4 default)"
 
 
-def _days(delta_seconds: float) -> str:
-    days = int(delta_seconds // 86400)
+def day_count(one: datetime, other: datetime) -> str:
+    """Whole days between two moments, counted down ("1 day", "126 days"), either order."""
+    days = int(abs((other - one).total_seconds()) // 86400)
     return "1 day" if days == 1 else f"{days} days"
+
+
+def relative_to(today: datetime, moment: datetime) -> str:
+    """``126 days ago`` or ``in 23 days``: the one wording every report uses."""
+    days = day_count(today, moment)
+    return f"{days} ago" if today >= moment else f"in {days}"
 
 
 def retired_id_verdict(match: ModelMatch, catalog: Catalog, today: datetime, target: str) -> Verdict:
@@ -48,14 +55,14 @@ def retired_id_verdict(match: ModelMatch, catalog: Catalog, today: datetime, tar
         message = f"`{match.spelled}` is retired ({model.note}); {advice}"
         severity = Severity.ERROR
     elif today >= model.retired_at:
-        since = _days((today - model.retired_at).total_seconds())
+        since = day_count(today, model.retired_at)
         message = (
             f"`{match.spelled}` was retired on {human_moment(model.retired_at)} ({since} ago) "
             f"and requests now fail; {advice}"
         )
         severity = Severity.ERROR
     else:
-        left = _days((model.retired_at - today).total_seconds())
+        left = day_count(today, model.retired_at)
         message = (
             f"`{match.spelled}` retires on {human_moment(model.retired_at)} ({left} left); {advice}"
         )

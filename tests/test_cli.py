@@ -186,3 +186,22 @@ def test_explain_prints_the_rule_documentation() -> None:
 def test_python_dash_m_and_version() -> None:
     result = run_cli("--version")
     assert result.returncode == 0 and b"deepseek-migrate" in result.stdout
+
+
+def test_finding_and_summary_count_the_same_days(tmp_path: Path) -> None:
+    _tree(tmp_path, {"a.py": CHAT_CALL})
+    out = run_cli("check", "--output-format", "concise", "--today", "2026-01-01", "a.py",
+                  cwd=tmp_path).stdout.decode()
+    assert "(204 days left)" in out
+    assert "deepseek-chat retires on 2026-07-24 15:59 UTC, in 204 days." in out
+
+
+def test_a_closed_pipe_is_not_an_internal_error(tmp_path: Path) -> None:
+    _tree(tmp_path, {"a.py": CHAT_CALL * 4000})
+    import subprocess
+    import sys
+
+    command = f"{sys.executable} -m migrator check --output-format sarif a.py | head -c 10"
+    result = subprocess.run(command, shell=True, cwd=tmp_path, capture_output=True, check=False)
+    assert b"internal error" not in result.stderr
+    assert b"Traceback" not in result.stderr

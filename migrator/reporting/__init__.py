@@ -9,7 +9,7 @@ from importlib import import_module
 from typing import TextIO
 
 from migrator import __version__
-from migrator.catalog import Catalog, format_utc
+from migrator.catalog import Catalog, format_utc, parse_utc
 from migrator.findings import Finding, Severity
 
 FORMATS: dict[str, str] = {
@@ -88,17 +88,17 @@ def summary_line(report: Report) -> str:
 
 
 def deadline_note(report: Report) -> str:
-    from migrator.verdicts import human_moment
+    from migrator.verdicts import human_moment, relative_to
 
     deadlines = sorted({f.deadline for f in report.findings if f.deadline and f.code == "DSM001"})
     notes = []
     for deadline in deadlines:
-        moment = datetime.strptime(deadline, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=report.today.tzinfo)
-        days = (report.today - moment).days
+        moment = parse_utc(deadline, "deadline")
         models = sorted({f.model for f in report.findings if f.deadline == deadline and f.model})
-        names = ", ".join(models)
-        if days >= 0:
-            notes.append(f" {names} retired on {human_moment(moment)}, {plural(days, 'day')} ago.")
-        else:
-            notes.append(f" {names} retire on {human_moment(moment)}, in {plural(-days, 'day')}.")
+        passed = report.today >= moment
+        verb = ("was" if len(models) == 1 else "were") if passed else ("retires" if len(models) == 1
+                                                                         else "retire")
+        action = f"{verb} retired on" if passed else f"{verb} on"
+        notes.append(f" {', '.join(models)} {action} {human_moment(moment)}, "
+                     f"{relative_to(report.today, moment)}.")
     return "".join(notes)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import Any, TextIO
 
-from migrator.reporting import Report, plural, summary_line
+from migrator.catalog import parse_utc
+from migrator.reporting import Report, summary_line
+from migrator.verdicts import relative_to
 
 
 @dataclass(frozen=True)
@@ -51,11 +52,9 @@ def render_statistics(report: Report, out: TextIO, output_format: str = "concise
 
 
 def deadline_text(report: Report, deadline: str) -> str:
-    moment = datetime.strptime(deadline, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
-    days = (report.today - moment).days
-    if days >= 0:
-        return f"{deadline} (passed {plural(days, 'day')} ago)"
-    return f"{deadline} (in {plural(-days, 'day')})"
+    moment = parse_utc(deadline, "deadline")
+    when = relative_to(report.today, moment)
+    return f"{deadline} (passed {when})" if report.today >= moment else f"{deadline} ({when})"
 
 
 def statistics_object(report: Report, rows: list[RuleCount]) -> dict[str, Any]:
