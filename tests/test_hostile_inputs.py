@@ -194,7 +194,15 @@ def test_unreadable_file_without_privileges(tmp_path: Path, monkeypatch: pytest.
             raise PermissionError(13, "Permission denied", str(file))
         return real_open(file, *args, **kwargs)
 
+    real_os_open = os.open
+
+    def guarded_os_open(file: Any, *args: Any, **kwargs: Any) -> Any:
+        if Path(str(file)) == locked:
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_os_open(file, *args, **kwargs)
+
     monkeypatch.setattr(builtins, "open", guarded_open)
+    monkeypatch.setattr(os, "open", guarded_os_open)  # the engine reads with os.open/os.read
     outcomes = list(run_files([candidate(locked), candidate(good)], plan()))
     assert [(f.code, f.message) for f in outcomes[0].findings] == [
         ("DSM900", "cannot read: permission denied")]
