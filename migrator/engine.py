@@ -21,8 +21,7 @@ from migrator.discovery import Candidate
 from migrator.findings import Finding, Severity, Span
 
 if TYPE_CHECKING:
-    import pathspec
-
+    from migrator.globs import PatternSet
     from migrator.sources.base import Document
 
 # Which module reads which kind of file; each exposes ``read(data, request, judgement)``.
@@ -53,6 +52,7 @@ class Plan:
     unsafe_fixes: bool = False
     prefilter: bool = True
     explicit_target: bool = False
+    project_root: Path | None = None
 
 
 @dataclass
@@ -91,11 +91,11 @@ def read_whole(path: Path) -> bytes:
         os.close(descriptor)
 
 
-def unreadable(candidate: Candidate, error: OSError) -> FileOutcome:
+def unreadable(candidate: Candidate, error: OSError, plan: Plan) -> FileOutcome:
     reason = error.strerror or type(error).__name__
     finding = Finding(candidate.display, Span(1, 1, 1, 1), "DSM900", Severity.ERROR,
                       f"cannot read: {reason.lower()}")
-    return FileOutcome(candidate.display, [finding])
+    return FileOutcome(candidate.display, keep_selected(candidate.display, [finding], plan))
 
 
 # UTF-16/32 byte-order marks (as ``sources.text.wide_bom`` knows them, without importing
@@ -112,7 +112,7 @@ def judgement_for(plan: Plan) -> object:
     from migrator.rules.base import Judgement
 
     return Judgement(catalog_for(plan.catalog_path), plan.today, plan.target, plan.unsafe_fixes,
-                     plan.explicit_target)
+                     plan.explicit_target, plan.project_root)
 
 
 # libcst needs about a minute and gigabytes of memory per few MB of source; files this
@@ -143,7 +143,7 @@ def analyse_bytes(candidate: Candidate, data: bytes, plan: Plan) -> tuple[FileOu
         document = reader.read(data, request, judgement_for(plan))
     if record:
         document = as_record(document)
-    findings = apply_per_file_ignores(candidate.display, document.findings, plan)
+    findings = keep_selected(candidate.display, document.findings, plan)
     findings.sort(key=lambda f: f.sort_key)
     texts = document.texts if findings else {}
     return FileOutcome(candidate.display, findings, texts, parsed=True), document
@@ -153,29 +153,31 @@ def check_file(candidate: Candidate, plan: Plan, stdin_data: bytes | None = None
     try:
         data = read_bytes(candidate, stdin_data)
     except OSError as error:
-        return unreadable(candidate, error)
+        return unreadable(candidate, error, plan)
     if plan.prefilter and not needs_analysis(data, catalog_for(plan.catalog_path)):
         return FileOutcome(candidate.display)
     return analyse_bytes(candidate, data, plan)[0]
 
 
-def apply_per_file_ignores(display: str, findings: list[Finding], plan: Plan) -> list[Finding]:
-    if not plan.per_file_ignores or not findings:
-        return list(findings)
+def keep_selected(display: str, findings: list[Finding], plan: Plan) -> list[Finding]:
+    """Findings of the selected codes (DSM900 included) that no per-file ignore removes."""
+    kept = [f for f in findings if f.code in plan.codes]
+    if not plan.per_file_ignores or not kept:
+        return kept
     ignored: set[str] = set()
-    for spec, codes in _compiled_ignores(plan.per_file_ignores):
-        if spec.match_file(display):
+    for patterns, codes in _compiled_ignores(plan.per_file_ignores):
+        if patterns.match_file(display):
             ignored.update(codes)
-    return [f for f in findings if not any(f.code.startswith(code) for code in ignored)]
+    return [f for f in kept if not any(f.code.startswith(code) for code in ignored)]
 
 
 @lru_cache(maxsize=8)
 def _compiled_ignores(
     table: tuple[tuple[str, tuple[str, ...]], ...],
-) -> list[tuple[pathspec.GitIgnoreSpec, tuple[str, ...]]]:
-    import pathspec
+) -> list[tuple[PatternSet, tuple[str, ...]]]:
+    from migrator.globs import compile_patterns
 
-    return [(pathspec.GitIgnoreSpec.from_lines([glob]), codes) for glob, codes in table]
+    return [(compile_patterns([glob]), codes) for glob, codes in table]
 
 
 def _check_chunk(chunk: Sequence[Candidate], plan: Plan) -> list[FileOutcome]:
@@ -214,7 +216,7 @@ def run_files(
         try:
             data = read_bytes(candidate)
         except OSError as error:
-            outcomes[candidate.display] = unreadable(candidate, error)
+            outcomes[candidate.display] = unreadable(candidate, error, plan)
             continue
         if plan.prefilter and not needs_analysis(data, catalog):
             outcomes[candidate.display] = FileOutcome(candidate.display)

@@ -217,7 +217,7 @@ def fix_file(candidate: Candidate, plan: FixPlan, stdin_data: bytes | None = Non
     try:
         snapshot = Snapshot(stdin_data, 0, 0) if stdin_data is not None else Snapshot.read(candidate.path)
     except OSError as error:
-        base = unreadable(candidate, error)
+        base = unreadable(candidate, error, plan)
         return FixOutcome(base.display, base.findings)
     result, new = fix_bytes(candidate, snapshot.data, plan)
     if not result.changed:

@@ -7,6 +7,7 @@ An unknown key or a bad value is a :class:`ConfigError` naming it (exit 2).
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -138,12 +139,23 @@ def _bool(value: Any, key: str, path: Path) -> bool:
 
 
 def _per_file_ignores(value: Any, path: Path) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    from migrator.globs import compile_patterns
+    from migrator.rules import SelectorError, resolve_codes
+
     if not isinstance(value, dict):
         raise ConfigError(f"{path}: `per-file-ignores` must be a table of glob = [codes]")
-    return tuple(
-        (glob, split_codes(_str_list(codes, f"per-file-ignores.{glob}", path)))
-        for glob, codes in value.items()
-    )
+    table = []
+    for glob, raw_codes in value.items():
+        codes = split_codes(_str_list(raw_codes, f"per-file-ignores.{glob}", path))
+        try:
+            compile_patterns([glob]).match_file("probe.py")
+            resolve_codes(codes, ())
+        except SelectorError as error:
+            raise ConfigError(f"{path}: `per-file-ignores.{glob}`: {error}") from None
+        except (ValueError, re.error) as error:
+            raise ConfigError(f"{path}: `per-file-ignores`: bad pattern {glob!r}: {error}") from None
+        table.append((glob, codes))
+    return tuple(table)
 
 
 def _severity(value: Any, key: str, path: Path) -> Severity:

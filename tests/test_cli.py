@@ -205,3 +205,24 @@ def test_a_closed_pipe_is_not_an_internal_error(tmp_path: Path) -> None:
     result = subprocess.run(command, shell=True, cwd=tmp_path, capture_output=True, check=False)
     assert b"internal error" not in result.stderr
     assert b"Traceback" not in result.stderr
+
+
+def test_select_and_ignore_apply_to_parse_errors_too(tmp_path: Path) -> None:
+    _tree(tmp_path, {"broken.py": 'x = "deepseek-chat"\n(', "data.json": '{"model": "deepseek-chat",'})
+    assert {f["code"] for f in _json(tmp_path)["findings"]} == {"DSM900"}  # type: ignore[union-attr]
+    assert _json(tmp_path, "--ignore", "DSM900")["findings"] == []
+    assert _json(tmp_path, "--select", "DSM001")["findings"] == []
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [('{ "[z-a]" = ["DSM001"] }', "bad pattern '[z-a]'"),
+     ('{ "a.py" = ["DSMXYZ"] }', "unknown rule code or prefix 'DSMXYZ'")],
+)
+def test_bad_per_file_ignores_name_the_setting(tmp_path: Path, table: str, message: str) -> None:
+    _tree(tmp_path, {"pyproject.toml": f"[tool.deepseek-migrate]\nper-file-ignores = {table}\n",
+                     "a.py": CHAT_CALL})
+    result = run_cli("check", cwd=tmp_path)
+    assert result.returncode == 2
+    assert message in result.stderr.decode() and "per-file-ignores" in result.stderr.decode()
+    assert "internal error" not in result.stderr.decode()
