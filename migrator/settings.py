@@ -81,10 +81,17 @@ def split_globs(value: str | Sequence[str]) -> tuple[str, ...]:
 
 
 def _has_section(path: Path) -> bool:
+    """Whether a pyproject.toml holds our table; a broken one that names it is an error."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
         return False
+    if f"tool.{SECTION}" not in text:  # cheap: most pyproject.toml files are not ours
+        return False
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"config {path} is not valid TOML: {error}") from None
     return SECTION in data.get("tool", {})
 
 

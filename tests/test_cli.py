@@ -226,3 +226,10 @@ def test_bad_per_file_ignores_name_the_setting(tmp_path: Path, table: str, messa
     assert result.returncode == 2
     assert message in result.stderr.decode() and "per-file-ignores" in result.stderr.decode()
     assert "internal error" not in result.stderr.decode()
+
+
+def test_a_broken_pyproject_with_our_table_is_exit_two(tmp_path: Path) -> None:
+    _tree(tmp_path, {"pyproject.toml": "[tool.deepseek-migrate]\nselect = [\n", "a.py": CHAT_CALL})
+    result = run_cli("check", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "not valid TOML" in result.stderr.decode()
