@@ -25,10 +25,12 @@ How a run finds its files
   repository's top and a named directory apply too. A nested repository starts afresh.
   Outside any repository, ``.gitignore`` files from the project root (or the named
   directory) downwards still apply. Git's global ``core.excludesFile`` is not read.
-* pathspec parses and compiles every pattern (:class:`pathspec.GitIgnoreSpec`); the
-  walk asks, as git does, which patterns match each entry itself (see :class:`_Rules`).
-  The only known difference from git is pathspec's own reading of ``dir/**/``, which
-  also matches ``dir`` itself.
+* Pattern lists in the common forms (``name``, ``*.ext``, ``dir/``, ``/anchored``) are
+  matched by :mod:`migrator.globs` as one regular expression; lists with ``!``
+  re-includes or rarer syntax are compiled by pathspec (:class:`pathspec.GitIgnoreSpec`).
+  Either way the walk asks, as git does, which patterns match each entry itself (see
+  :class:`_Rules`). The only known difference from git is pathspec's own reading of
+  ``dir/**/``, which also matches ``dir`` itself.
 * A directory named on the command line is walked even when it is excluded (unless
   ``force_exclude``): the exclude patterns are then matched relative to it, and the
   ``.gitignore`` patterns of the directories above it, which ignore it as a whole, are
@@ -75,7 +77,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
-from migrator.globs import EntryPatterns, entry_patterns
+from migrator.globs import EntryPatterns, covered, entry_patterns
 
 if TYPE_CHECKING:
     import pathspec
@@ -459,13 +461,7 @@ class _Rules:
 
     def covers(self, relative: str) -> bool:
         """The path or a directory above it is matched, judged from the top down as a walk would."""
-        parts = relative.split("/")
-        prefix = ""
-        for part in parts[:-1]:
-            prefix += part + "/"
-            if self.verdict(prefix) is True:
-                return True
-        return bool(parts[-1]) and self.verdict(relative) is True
+        return covered(self.verdict, relative)
 
 
 def _rules(lines: Sequence[str], *, lenient: bool = False) -> _Rules | EntryPatterns:

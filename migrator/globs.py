@@ -15,7 +15,7 @@ Paths are relative, ``/``-separated, and a directory is passed with a trailing `
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol, cast
 
@@ -187,13 +187,19 @@ class EntryPatterns:
 
     def covers(self, relative: str) -> bool:
         """The path or a directory above it is named, judged from the top down."""
-        parts = relative.split("/")
-        prefix = ""
-        for part in parts[:-1]:
-            prefix += part + "/"
-            if self.verdict(prefix) is True:
-                return True
-        return bool(parts[-1]) and self.verdict(relative) is True
+        return covered(self.verdict, relative)
+
+
+def covered(verdict: Callable[[str], bool | None], relative: str) -> bool:
+    """Whether ``relative`` or a directory above it is ignored, judged from the top down
+    as a walk that prunes ignored directories would judge it."""
+    parts = relative.split("/")
+    prefix = ""
+    for part in parts[:-1]:
+        prefix += part + "/"
+        if verdict(prefix) is True:
+            return True
+    return bool(parts[-1]) and verdict(relative) is True
 
 
 def _alternation(cores: list[str], end: str) -> re.Pattern[str] | None:
