@@ -249,10 +249,6 @@ class Catalog:
             return None
         return found
 
-    def retired_or_superseded(self, value: str, *, gateway_module: bool = False) -> ModelMatch | None:
-        found = self.match_whole(value, gateway_module=gateway_module)
-        return found if found is not None and found.model.status != "current" else None
-
     @cached_property
     def _mention_pattern(self) -> re.Pattern[str]:
         retired = sorted((m.id for m in self.models.values() if m.is_retired), key=len, reverse=True)

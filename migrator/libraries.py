@@ -157,12 +157,6 @@ LIBRARIES: tuple[Library, ...] = (
 BY_CALLABLE: dict[str, Library] = {name: lib for lib in LIBRARIES for name in lib.callables}
 METHOD_LIBRARIES: tuple[Library, ...] = tuple(lib for lib in LIBRARIES if lib.methods)
 
-# Calls that send a JSON body: their `json=` argument is a request payload.
-HTTP_SENDERS: tuple[str, ...] = (
-    "requests.post", "requests.request", "requests.put", "requests.Session.post",
-    "httpx.post", "httpx.request", "httpx.Client.post", "httpx.AsyncClient.post",
-    "aiohttp.ClientSession.post",
-)
 # Keyword arguments and methods through which a payload dict is sent as JSON.
 PAYLOAD_KEYWORDS: tuple[str, ...] = ("json",)
 PAYLOAD_METHODS: tuple[str, ...] = ("post", "put", "request", "stream")

@@ -89,9 +89,5 @@ class StringClaims:
     def is_claimed_piece(self, node: cst.CSTNode) -> bool:
         return id(node) in self._claimed
 
-    def in_whole_match(self, node: cst.CSTNode) -> bool:
-        """True for a piece of a concatenation whose whole value names a model."""
-        return self._claimed.get(id(node), False)
-
     def mentions(self, text: str) -> list[Mention]:
         return self.catalog.mentions(text, gateway_module=self.gateway_module)

@@ -21,10 +21,6 @@ SEVERITY_ORDER = (Severity.ERROR, Severity.WARNING, Severity.INFO)
 _WINDOWS_DRIVE = re.compile(r"[A-Za-z]:/")
 
 
-def in_notebook_cell(finding: Finding) -> bool:
-    return finding.span.cell is not None
-
-
 def located_message(finding: Finding) -> str:
     """The message, prefixed with the cell position for notebook findings."""
     span = finding.span
