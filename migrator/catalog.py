@@ -70,6 +70,14 @@ class ModelMatch:
 
 
 @dataclass(frozen=True)
+class UrlHit:
+    start: int
+    end: int
+    url: str
+    moment: datetime
+
+
+@dataclass(frozen=True)
 class Mention:
     start: int
     end: int
@@ -274,12 +282,25 @@ class Catalog:
     def is_gateway_text(self, text: str) -> bool:
         return any(host in text for host in self.gateway_hosts)
 
+    @cached_property
+    def _expired_url_pattern(self) -> re.Pattern[str] | None:
+        urls = sorted(self.expired_base_urls, key=len, reverse=True)
+        if not urls:
+            return None
+        # The URL ends where the string, a path or a query begins: not inside a longer name.
+        return re.compile("(?:" + "|".join(re.escape(url) for url in urls) + r")(?![\w.\-])")
+
+    def expired_url_hits(self, text: str) -> list[UrlHit]:
+        """Every expired dated base URL standing in ``text``, with its offsets."""
+        if self._expired_url_pattern is None:
+            return []
+        return [UrlHit(hit.start(), hit.end(), hit.group(), self.expired_base_urls[hit.group()])
+                for hit in self._expired_url_pattern.finditer(text)]
+
     def expired_base_url(self, value: str) -> tuple[str, datetime] | None:
-        normalized = value.strip().rstrip("/")
-        for url, moment in self.expired_base_urls.items():
-            if normalized == url or normalized.startswith(url + "/"):
-                return url, moment
-        return None
+        """The first expired base URL in a value, with its expiry moment."""
+        hits = self.expired_url_hits(value)
+        return (hits[0].url, hits[0].moment) if hits else None
 
     def might_match(self, data: bytes) -> bool:
         """The prefilter: can this file contain anything the rules look for?"""

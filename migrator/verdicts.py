@@ -17,7 +17,7 @@ from migrator.findings import Severity
 class Verdict:
     severity: Severity
     message: str
-    model: str
+    model: str | None
     replacement: str
     deadline: str | None
 
@@ -97,3 +97,14 @@ def superseded_id_verdict(match: ModelMatch, target: str) -> Verdict:
         f"the current ID is `{match.respell(successor)}`"
     )
     return Verdict(Severity.INFO, message, model.id, successor, None)
+
+
+def expired_url_verdict(url: str, moment: datetime, today: datetime, replacement: str) -> Verdict:
+    """DSM003: an error once the dated URL has expired, a warning before."""
+    expired = today >= moment
+    when = "expired on" if expired else "expires on"
+    consequence = "requests to it now fail" if expired else "requests to it will fail"
+    message = (f"`{url}` {when} {human_moment(moment)} and {consequence}; use `{replacement}` "
+               "(it serves the current model, not the dated one)")
+    severity = Severity.ERROR if expired else Severity.WARNING
+    return Verdict(severity, message, None, replacement, format_utc(moment))

@@ -6,17 +6,12 @@ V3.2-Speciale base URLs and the moments they stopped answering).
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
-from datetime import datetime
-from functools import cached_property
-
 import libcst as cst
 
 from migrator.findings import Fix, Severity
 from migrator.rules.base import Rule
 from migrator.rules.meta import Invalid, Valid
-from migrator.verdicts import human_moment
+from migrator.verdicts import expired_url_verdict
 
 
 class ExpiredBaseUrl(Rule):
@@ -82,33 +77,19 @@ class ExpiredBaseUrl(Rule):
         ),
     )
 
-    @cached_property
-    def _patterns(self) -> list[tuple[re.Pattern[str], str, datetime]]:
-        return [
-            # The URL ends where the string, a path or a query begins: not inside a longer name.
-            (re.compile(re.escape(url) + r"(?![\w.\-])"), url, moment)
-            for url, moment in self.catalog.expired_base_urls.items()
-        ]
-
-    def _hits(self, raw: str) -> Iterator[tuple[int, str, datetime]]:
-        for pattern, url, moment in self._patterns:
-            for hit in pattern.finditer(raw):
-                yield hit.start(), url, moment
-
     def _check(self, node: cst.SimpleString | cst.FormattedStringText, raw: str, offset: int) -> None:
-        for position, url, moment in self._hits(raw):
-            start = self.context.start_offset(node) + offset + position
-            end = start + len(url)
-            replacement = self.catalog.base_url_replacement
-            expired = self.context.judgement.today >= moment
-            when = "expired on" if expired else "expires on"
-            consequence = "requests to it now fail" if expired else "requests to it will fail"
+        judgement = self.context.judgement
+        replacement = self.catalog.base_url_replacement
+        for hit in self.catalog.expired_url_hits(raw):
+            start = self.context.start_offset(node) + offset + hit.start
+            end = start + len(hit.url)
+            verdict = expired_url_verdict(hit.url, hit.moment, judgement.today, replacement)
             self.report(
                 self.context.span(start, end),
-                f"`{url}` {when} {human_moment(moment)} and {consequence}; "
-                f"use `{replacement}` (it serves the current model, not the dated one)",
-                severity=Severity.ERROR if expired else Severity.WARNING,
+                verdict.message,
+                severity=verdict.severity,
                 replacement=replacement,
+                deadline=verdict.deadline,
                 fix=Fix("unsafe", f"Replace the expired base URL with `{replacement}`",
                         (self.context.edit(start, end, replacement),)),
             )

@@ -32,7 +32,7 @@ from migrator.sources.text import Decoded, DecodeError, LineIndex, decode_utf8_t
 from migrator.suppressions import Suppressions
 from migrator.verdicts import (
     Verdict,
-    human_moment,
+    expired_url_verdict,
     mention_verdict,
     retired_id_verdict,
     superseded_id_verdict,
@@ -128,10 +128,10 @@ class _Scan:
             self.superseded(piece, match)
             return True
         if piece.kind == "value":
-            expired = self.catalog.expired_base_url(piece.value)
-            if expired is not None:
-                self.expired_url(piece, *expired)
-                return True
+            hits = self.catalog.expired_url_hits(self.text[piece.start : piece.end])
+            for hit in hits:
+                self.expired_url(piece.start + hit.start, hit.url, hit.moment)
+            return bool(hits)
         return False
 
     def retired(self, piece: Piece, match: ModelMatch) -> None:
@@ -169,17 +169,12 @@ class _Scan:
             reason = f"the run's target is `{self.judgement.target}`; use --target {successor}"
         self.add("DSM201", piece.start, piece.end, verdict, fix=fix, unfixable_reason=reason)
 
-    def expired_url(self, piece: Piece, url: str, moment: datetime) -> None:
+    def expired_url(self, start: int, url: str, moment: datetime) -> None:
         replacement = self.catalog.base_url_replacement
-        at = piece.value.find(url)
-        new_value = piece.value[:at] + replacement + piece.value[at + len(url) :]
-        when = human_moment(moment)
-        message = (f"`{url}` expired on {when}: requests to it fail; "
-                   f"use `{replacement}` with a current model ID")
+        verdict = expired_url_verdict(url, moment, self.judgement.today, replacement)
         fix = Fix("unsafe", f"replace the base URL with `{replacement}`",
-                  (self.edit(piece, new_value),))
-        self.add("DSM003", piece.start, piece.end, severity=Severity.ERROR, message=message,
-                 fix=fix)
+                  (TextEdit(start, start + len(url), replacement),))
+        self.add("DSM003", start, start + len(url), verdict, fix=fix)
 
     def edit(self, piece: Piece, new_value: str) -> TextEdit:
         """Replace the raw characters of the value (inside its quotes)."""
