@@ -15,13 +15,17 @@ there is no fix at all, and ``unfixable_reason`` says why.
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import TypeVar
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import ClassScope
+from libcst.metadata import ClassScope, GlobalScope
 
 from migrator.catalog import ModelMatch
 from migrator.context import (
@@ -71,6 +75,8 @@ class _Planner:
         self.target = context.judgement.successor_of(match.model)
         self.replacement = match.respell(self.target)
         self.disable = match.model.successor_thinking == "disabled"
+        # Names the value is bound to that code beyond this document can see, and where.
+        self.exposed: list[str] = []
 
     def plan(self) -> FixPlan:
         collision = self._collision()
@@ -96,6 +102,8 @@ class _Planner:
                 if self.disable:
                     return self._unsafe(str(why))
                 return FixPlan(self._fix("safe", (rename,), []))
+        if self.exposed and self.disable:
+            return self._unsafe(self.exposed[0], tuple(edits), requests)
         return FixPlan(self._fix("safe", tuple(edits), requests))
 
     # -- descriptions --------------------------------------------------------------------
@@ -111,16 +119,52 @@ class _Planner:
             description += " (thinking stays on: the V4 default)"
         return Fix(applicability, description, edits)  # type: ignore[arg-type]
 
-    def _unsafe(self, reason: str) -> FixPlan:
-        rename = self._rename_edit()
-        if rename is None:
-            return FixPlan(None, reason)
+    def _unsafe(self, reason: str, edits: tuple[TextEdit, ...] = (),
+                requests: list[Request] | None = None) -> FixPlan:
+        """The rename alone, or ``edits`` (rename plus the requests that are known)."""
+        if not edits:
+            rename = self._rename_edit()
+            if rename is None:
+                return FixPlan(None, reason)
+            edits = (rename,)
         state = "disabled" if self.disable else "enabled"
-        description = (
-            f"Replace `{self.match.spelled}` with `{self.replacement}`; thinking must be set to "
-            f"{state} by hand where the value is sent ({reason})"
-        )
-        return FixPlan(Fix("unsafe", description, (rename,)), reason)
+        description = f"Replace `{self.match.spelled}` with `{self.replacement}`"
+        if requests:
+            description += f", keep thinking {state} at {_count(len(requests), 'request')} here"
+        description += f"; thinking must be set to {state} by hand where the value is sent ({reason})"
+        return FixPlan(Fix("unsafe", description, edits), reason)
+
+    # -- code beyond this document --------------------------------------------------------
+
+    def _expose(self, name: str) -> None:
+        """Note ``name`` when another cell, or another file of the project, may use it."""
+        state = "disabled" if self.disable else "enabled"
+        location = self.context.location
+        if location.outside_text and re.search(rf"\b{re.escape(name)}\b", location.outside_text):
+            self.exposed.append(f"`{name}` is also used in another cell of this notebook: "
+                                f"thinking must be {state} there too")
+            return
+        root = self.context.judgement.project_root
+        if root is None or name.startswith("_") or location.cell is not None or \
+                not location.path.endswith((".py", ".pyi")):
+            return
+        this = os.path.realpath(location.path)
+        for path, display in files_mentioning(str(root), name):
+            if path != this:
+                self.exposed.append(f"`{name}` is also used in {display}: "
+                                    f"thinking must be {state} there too")
+                return
+
+    def _expose_module_level(self, definition: cst.CSTNode, name: str) -> None:
+        """``name`` (a module constant, class or function) is importable when defined at the top."""
+        scope = self.index.scope_of(definition)
+        if isinstance(scope, GlobalScope):
+            self._expose(name)
+        elif isinstance(scope, ClassScope):  # a method: callers elsewhere use its class
+            klass = self._enclosing(definition, cst.ClassDef)
+            if klass is not None and isinstance(self.index.scope_of(klass), GlobalScope):
+                self._expose(klass.name.value)
+                self._expose(name)
 
     # -- the ID itself ---------------------------------------------------------------------
 
@@ -318,6 +362,8 @@ class _Planner:
             raise Unfollowable(f"`{target.value}` has no scope information")
         if isinstance(scope, ClassScope):
             return self._flows_of_class_attribute(target, depth)
+        if isinstance(scope, GlobalScope):
+            self._expose(target.value)
         assignments = list(scope.assignments[target.value])
         if len(assignments) != 1:
             raise Unfollowable(f"`{target.value}` is assigned more than once")
@@ -340,6 +386,8 @@ class _Planner:
             raise Unfollowable("class attribute outside a class")
         if len([a for a in _class_assignments(klass) if _assigns(a, target.value)]) != 1:
             raise Unfollowable(f"`{target.value}` is assigned more than once in its class")
+        if isinstance(self.index.scope_of(klass), GlobalScope):
+            self._expose(klass.name.value)
         owners = {"self", "cls", klass.name.value}
         uses = [node for node in _walk(self.context.module)
                 if isinstance(node, cst.Attribute) and node.attr.value == target.value]
@@ -361,6 +409,7 @@ class _Planner:
             raise Unfollowable("the value is a lambda's default")
         if self._callers_pass(function, param):
             raise Unfollowable(f"callers of `{function.name.value}` pass their own `{param.name.value}`")
+        self._expose_module_level(function, function.name.value)
         scope = self.index.scope_of(function.body)
         if scope is None:
             raise Unfollowable("no scope information")
@@ -544,6 +593,41 @@ def _comma_after(text: str, position: int, limit: int) -> int | None:
 
 def _line_start(text: str, position: int) -> int:
     return max(text.rfind("\n", 0, position), text.rfind("\r", 0, position)) + 1
+
+
+# -- the project around a module ----------------------------------------------------------------
+
+
+@lru_cache(maxsize=8)
+def _project_sources(root: str) -> tuple[tuple[str, str], ...]:
+    """(real path, display) of the Python files and notebooks under ``root``, as `check` walks."""
+    from migrator.discovery import Candidate, DiscoveryError, DiscoveryOptions, discover
+
+    found: list[tuple[str, str]] = []
+    try:
+        for item in discover([root], DiscoveryOptions(project_root=Path(root))):
+            if isinstance(item, Candidate) and item.kind in ("python", "notebook"):
+                found.append((os.path.realpath(item.path), item.display))
+    except (DiscoveryError, OSError):
+        pass
+    return tuple(found)
+
+
+@lru_cache(maxsize=1024)
+def files_mentioning(root: str, name: str) -> tuple[tuple[str, str], ...]:
+    """The project's Python files and notebooks in which ``name`` occurs as a word."""
+    needle = name.encode("utf-8")
+    word = re.compile(rb"\b" + re.escape(needle) + rb"\b")
+    found: list[tuple[str, str]] = []
+    for path, display in _project_sources(root):
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            continue
+        if needle in data and word.search(data):
+            found.append((path, display))
+    return tuple(found)
 
 
 # -- small tree helpers -----------------------------------------------------------------------

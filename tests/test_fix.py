@@ -209,3 +209,46 @@ def test_fix_skips_a_symlinked_file_with_a_message(tmp_path: Path) -> None:
     result = run_cli("fix", "link.py", cwd=tmp_path)
     assert real.read_bytes() == (FIX_FIXTURES / "openai_sync.py").read_bytes()
     assert result.returncode in (1, 0)
+
+
+# -- names other code can see ------------------------------------------------------------------
+
+
+def _notebook(*cells: str) -> bytes:
+    import json
+
+    return json.dumps({
+        "cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+                   "source": source} for source in cells],
+        "metadata": {}, "nbformat": 4, "nbformat_minor": 5,
+    }, indent=1).encode()
+
+
+NOTEBOOK_DEFINING_CELL = (
+    'from openai import OpenAI\nclient = OpenAI(base_url="https://api.deepseek.com")\n'
+    'MODEL = "deepseek-chat"\nclient.chat.completions.create(model=MODEL, messages=[])'
+)
+
+
+def test_a_notebook_name_used_in_another_cell_makes_the_fix_unsafe(tmp_path: Path) -> None:
+    import json
+
+    later = 'client.chat.completions.create(model=MODEL, messages=[], temperature=0.2)'
+    original = _notebook(NOTEBOOK_DEFINING_CELL, later)
+    (tmp_path / "n.ipynb").write_bytes(original)
+    result = run_cli("fix", "--no-progress", "n.ipynb", cwd=tmp_path)
+    assert (tmp_path / "n.ipynb").read_bytes() == original
+    assert b"`MODEL` is also used in another cell of this notebook" in result.stdout
+    run_cli("fix", "--no-progress", "--unsafe-fixes", "n.ipynb", cwd=tmp_path)
+    cells = json.loads((tmp_path / "n.ipynb").read_bytes())["cells"]
+    fixed = "".join(cells[0]["source"])  # the whole known edit set, not the rename alone
+    assert 'MODEL = "deepseek-v4-flash"' in fixed
+    assert 'extra_body={"thinking": {"type": "disabled"}}' in fixed
+
+
+def test_a_notebook_name_used_in_one_cell_only_is_fixed_safely(tmp_path: Path) -> None:
+    original = _notebook(NOTEBOOK_DEFINING_CELL, "print(len('model'))")
+    (tmp_path / "n.ipynb").write_bytes(original)
+    result = run_cli("fix", "--no-progress", "n.ipynb", cwd=tmp_path)
+    assert b"Fixed 1 finding" in result.stdout
+    assert b'\\"deepseek-v4-flash\\"' in (tmp_path / "n.ipynb").read_bytes()

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache, cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 import libcst as cst
@@ -34,6 +35,8 @@ class Judgement:
     target: str
     unsafe_fixes: bool = False
     explicit_target: bool = False  # --target or `target =` given, rather than the default
+    # Where other modules may import a public name from (fix safety); None: not looked at.
+    project_root: Path | None = None
 
     def successor_of(self, model: ModelEntry) -> str:
         """What a retired ID is rewritten to: the chosen target, else the catalog's successor.
@@ -54,6 +57,8 @@ class Location:
     cell: int | None = None  # 0-based index of the notebook cell
     line_offset: int = 0
     offset_base: int = 0
+    # The code of the notebook's other cells: a name used there is beyond this document.
+    outside_text: str = ""
 
 
 @dataclass

@@ -148,13 +148,15 @@ def _read_cells(decoded: Decoded, notebook: dict[str, Any], cells: list[Any],
     findings: list[Finding] = []
     texts: dict[int | None, str] = {}
     parsed_cells: set[int] = set()
+    sources = [cell_source(cell) if isinstance(cell, dict) else "" for cell in cells]
     for index, cell in enumerate(cells):
         if not isinstance(cell, dict):
             continue
-        source = cell_source(cell)
+        source = sources[index]
         texts[index] = source
         if cell.get("cell_type") == "code" and python:
-            location = Location(request.path, cell=index)
+            location = Location(request.path, cell=index,
+                                outside_text=_other_cells(sources, index, judgement))
             cell_findings, parsed = analyse_code(source, location, judgement, request.codes,
                                                  suppressions)
             if parsed:
@@ -168,6 +170,13 @@ def _read_cells(decoded: Decoded, notebook: dict[str, Any], cells: list[Any],
     document.render = _renderer(decoded)
     document.reparse = _reparser(frozenset(parsed_cells))
     return document
+
+
+def _other_cells(sources: list[str], index: int, judgement: Judgement) -> str:
+    """The other cells' sources, which may use this cell's names (only where a fix may need them)."""
+    if not judgement.catalog.might_match(sources[index].encode("utf-8", "surrogatepass")):
+        return ""
+    return "\n".join(source for other, source in enumerate(sources) if other != index)
 
 
 def _foreign_cell(source: str, index: int, request: ReadRequest, judgement: Judgement,
