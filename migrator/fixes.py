@@ -45,6 +45,9 @@ _N = TypeVar("_N", bound=cst.CSTNode)
 MAX_DEPTH = 6  # how many bindings a value may pass through before we stop following it
 ENUM_BASES = ("enum.Enum", "enum.StrEnum", "enum.IntEnum", "enum.Flag")
 LITERAL_NAMES = ("typing.Literal", "typing_extensions.Literal")
+# Classes whose class-level assignments are per-instance defaults (a constructor keyword).
+FIELD_DECORATORS = ("dataclass", "define", "frozen", "mutable")
+FIELD_BASES = ("BaseModel", "BaseSettings", "NamedTuple", "TypedDict", "Struct", "RootModel")
 
 
 @dataclass(frozen=True)
@@ -386,6 +389,7 @@ class _Planner:
             raise Unfollowable("class attribute outside a class")
         if len([a for a in _class_assignments(klass) if _assigns(a, target.value)]) != 1:
             raise Unfollowable(f"`{target.value}` is assigned more than once in its class")
+        self._require_class_wide(klass, target.value)
         if isinstance(self.index.scope_of(klass), GlobalScope):
             self._expose(klass.name.value)
         owners = {"self", "cls", klass.name.value}
@@ -402,6 +406,29 @@ class _Planner:
                 raise Unfollowable(f"`.{target.value}` may hold another value where it is read")
             requests.extend(reached)
         return requests
+
+    def _require_class_wide(self, klass: cst.ClassDef, attribute: str) -> None:
+        """The attribute holds this one value for every instance, or raise."""
+        owner = klass.name.value
+        if _declares_fields(klass):
+            raise Unfollowable(f"`{owner}.{attribute}` is a per-instance default (`{owner}` declares "
+                               "fields): instances may be created with another value")
+        family = {owner}
+        classes = [node for node in _walk(self.context.module) if isinstance(node, cst.ClassDef)]
+        grew = True
+        while grew:  # subclasses of subclasses, by name
+            grew = False
+            for other in classes:
+                if other.name.value not in family and _base_names(other) & family:
+                    family.add(other.name.value)
+                    grew = True
+                    if any(_assigns(a, attribute) for a in _class_assignments(other)):
+                        raise Unfollowable(f"subclass `{other.name.value}` gives `{attribute}` "
+                                           "another value")
+        for node in _walk(self.context.module):
+            if isinstance(node, cst.Call) and set(attribute_chain(node.func)[-1:]) & family and \
+                    attribute in call_keywords(node):
+                raise Unfollowable(f"an instance is created with its own `{attribute}=`")
 
     def _flows_of_parameter(self, param: cst.Param, depth: int) -> list[Request]:
         function = self._enclosing(param, cst.FunctionDef)
@@ -423,8 +450,12 @@ class _Planner:
         position = positional.index(param) if param in positional else None
         if position is not None and positional and positional[0].name.value in ("self", "cls"):
             position -= 1
+        names = [function.name.value]
+        if function.name.value == "__init__":  # called as the class
+            klass = self._enclosing(function, cst.ClassDef)
+            names += [klass.name.value] if klass is not None else []
         for node in _walk(self.context.module):
-            if not isinstance(node, cst.Call) or attribute_chain(node.func)[-1:] != [function.name.value]:
+            if not isinstance(node, cst.Call) or not set(attribute_chain(node.func)[-1:]) & set(names):
                 continue
             plain = [a for a in node.args if a.keyword is None and not a.star]
             if any(a.star for a in node.args) or param.name.value in call_keywords(node):
@@ -662,6 +693,20 @@ def _strings_in_tests(scope: cst.CSTNode, index: RequestIndex) -> list[cst.CSTNo
             found.append(node.value)
     del index
     return found
+
+
+def _base_names(klass: cst.ClassDef) -> set[str]:
+    return {chain[-1] for base in klass.bases if (chain := attribute_chain(base.value))}
+
+
+def _declares_fields(klass: cst.ClassDef) -> bool:
+    """A dataclass, attrs class, pydantic model, NamedTuple or TypedDict."""
+    for decorator in klass.decorators:
+        expr = decorator.decorator
+        chain = attribute_chain(expr.func if isinstance(expr, cst.Call) else expr)
+        if chain and (chain[-1] in FIELD_DECORATORS or chain[0] in ("attr", "attrs", "pydantic")):
+            return True
+    return bool(_base_names(klass) & set(FIELD_BASES))
 
 
 def _assigns(statement: cst.Assign | cst.AnnAssign, name: str) -> bool:
