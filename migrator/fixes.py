@@ -25,7 +25,7 @@ from typing import TypeVar
 
 import libcst as cst
 import libcst.matchers as m
-from libcst.metadata import ClassScope, GlobalScope
+from libcst.metadata import ClassScope, ExpressionContext, ExpressionContextProvider, GlobalScope
 
 from migrator.catalog import ModelMatch
 from migrator.context import (
@@ -482,9 +482,19 @@ class _Planner:
                     uses = [a.node for a in assignments[0].references]
                     if uses and any(self._is_json_argument(self.index.parent(u)) for u in uses) and \
                             all(self._is_json_argument(self.index.parent(u)) or
-                                isinstance(self.index.parent(u), cst.Subscript) for u in uses):
+                                self._is_item_read(u) for u in uses):
                         return
+                    raise Unfollowable(f"`{name.value}` is changed after it is built (an item is "
+                                       "set or deleted, or the dict is passed on) before it is sent")
+                raise Unfollowable(f"`{name.value}` is bound more than once")
         raise Unfollowable("the dict is not visibly posted as a JSON request body")
+
+    def _is_item_read(self, use: cst.CSTNode) -> bool:
+        """``payload["x"]`` that only reads (not ``payload["x"] = …``, ``del``, ``+=``)."""
+        subscript = self.index.parent(use)
+        if not isinstance(subscript, cst.Subscript) or subscript.value is not use:
+            return False
+        return self.context.metadata_of(ExpressionContextProvider, subscript) is ExpressionContext.LOAD
 
     def _is_json_argument(self, node: cst.CSTNode | None) -> bool:
         if not isinstance(node, cst.Arg) or node.keyword is None:
