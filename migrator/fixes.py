@@ -57,7 +57,16 @@ class FixPlan:
 
 
 class Unfollowable(Exception):
-    """The value reaches something the tool cannot follow; the message says what."""
+    """The value reaches something the tool cannot follow; the message says what.
+
+    ``plain``: the value merely goes where the tool cannot see (another module, an
+    unrecognised call). Not plain: the code compares it or looks it up by it, so a
+    rename alone changes what the program does even when thinking stays as it was.
+    """
+
+    def __init__(self, message: str, *, plain: bool = True) -> None:
+        super().__init__(message)
+        self.plain = plain
 
 
 # -- the plan -------------------------------------------------------------------------------
@@ -80,6 +89,7 @@ class _Planner:
         self.disable = match.model.successor_thinking == "disabled"
         # Names the value is bound to that code beyond this document can see, and where.
         self.exposed: list[str] = []
+        self.names: set[str] = set()  # the names and attributes the value is bound to
 
     def plan(self) -> FixPlan:
         collision = self._collision()
@@ -91,23 +101,52 @@ class _Planner:
         rename = self._rename_edit()
         if rename is None:
             return FixPlan(None, "the string's spelling cannot be rewritten in place")
+        edits: list[TextEdit] = [rename]
         try:
             requests = self._flows(self.node, 0)
+            for request in requests:
+                edits.extend(self._thinking_edits(request))
         except Unfollowable as why:
             if self.disable:
                 return self._unsafe(str(why))
-            return FixPlan(self._fix("safe", (rename,), []))
-        edits: list[TextEdit] = [rename]
-        for request in requests:
-            try:
-                edits.extend(self._thinking_edits(request))
-            except Unfollowable as why:
-                if self.disable:
-                    return self._unsafe(str(why))
-                return FixPlan(self._fix("safe", (rename,), []))
+            return self._rename_keeping_thinking(rename, why)
         if self.exposed and self.disable:
             return self._unsafe(self.exposed[0], tuple(edits), requests)
         return FixPlan(self._fix("safe", tuple(edits), requests))
+
+    def _rename_keeping_thinking(self, rename: TextEdit, why: Unfollowable) -> FixPlan:
+        """A value that keeps thinking on (V4's default) may be renamed alone, unless it is tested."""
+        if not why.plain:
+            return self._unsafe(str(why))
+        compared = self._compared_name()
+        if compared is not None:
+            return self._unsafe(compared)
+        return FixPlan(self._fix("safe", (rename,), []))
+
+    def _compared_name(self) -> str | None:
+        """Why the value's names are compared or used as a key somewhere in the module, if so."""
+        for node in _walk(self.context.module):
+            if (isinstance(node, cst.Name) and node.value in self.names) or \
+                    (isinstance(node, cst.Attribute) and node.attr.value in self.names):
+                what = self._test_of(node)
+                if what is not None:
+                    shown = node.value if isinstance(node, cst.Name) else node.attr.value
+                    return f"`{shown}` is {what}; a rename alone changes what the code decides"
+        return None
+
+    def _test_of(self, expr: cst.CSTNode) -> str | None:
+        """What the code does with ``expr`` when it tests it: a comparison operand or a lookup key."""
+        current, parent = expr, self.index.parent(expr)
+        while isinstance(parent, (cst.Tuple, cst.List, cst.Set, cst.Element, cst.ComparisonTarget)):
+            current, parent = parent, self.index.parent(parent)
+        if isinstance(parent, cst.Comparison) or (
+                isinstance(parent, cst.Match) and parent.subject is current):
+            return "compared with other values"
+        if isinstance(parent, cst.Index) and isinstance(self.index.parent(parent), cst.SubscriptElement):
+            return "used as a key"
+        if isinstance(parent, cst.DictElement) and parent.key is current:
+            return "used as a key"
+        return None
 
     # -- descriptions --------------------------------------------------------------------
 
@@ -347,6 +386,11 @@ class _Planner:
             return self._flows_of_name(parent.target, depth)
         if isinstance(parent, cst.Param) and parent.default is expr:
             return self._flows_of_parameter(parent, depth)
+        tested = self._test_of(expr)
+        if tested is not None:
+            shown = _source_name(expr)
+            raise Unfollowable(f"{shown} is {tested}; a rename alone changes what the code decides",
+                               plain=False)
         raise Unfollowable("the value is used where the tool cannot tell which request it reaches")
 
     def _flows_from_argument(self, argument: cst.Arg, expr: cst.CSTNode, depth: int) -> list[Request]:
@@ -367,6 +411,7 @@ class _Planner:
             return self._flows_of_class_attribute(target, depth)
         if isinstance(scope, GlobalScope):
             self._expose(target.value)
+        self.names.add(target.value)
         assignments = list(scope.assignments[target.value])
         if len(assignments) != 1:
             raise Unfollowable(f"`{target.value}` is assigned more than once")
@@ -389,6 +434,7 @@ class _Planner:
             raise Unfollowable("class attribute outside a class")
         if len([a for a in _class_assignments(klass) if _assigns(a, target.value)]) != 1:
             raise Unfollowable(f"`{target.value}` is assigned more than once in its class")
+        self.names.add(target.value)
         self._require_class_wide(klass, target.value)
         if isinstance(self.index.scope_of(klass), GlobalScope):
             self._expose(klass.name.value)
@@ -440,6 +486,7 @@ class _Planner:
         scope = self.index.scope_of(function.body)
         if scope is None:
             raise Unfollowable("no scope information")
+        self.names.add(param.name.value)
         assignments = list(scope.assignments[param.name.value])
         if len(assignments) != 1:
             raise Unfollowable(f"`{param.name.value}` is reassigned in `{function.name.value}`")
@@ -703,6 +750,14 @@ def _strings_in_tests(scope: cst.CSTNode, index: RequestIndex) -> list[cst.CSTNo
             found.append(node.value)
     del index
     return found
+
+
+def _source_name(expr: cst.CSTNode) -> str:
+    if isinstance(expr, cst.Name):
+        return f"`{expr.value}`"
+    if isinstance(expr, cst.Attribute):
+        return f"`.{expr.attr.value}`"
+    return "the value"
 
 
 def _base_names(klass: cst.ClassDef) -> set[str]:
