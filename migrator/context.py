@@ -193,11 +193,12 @@ class RequestIndex:
             )
         return self._by_node[key]
 
-    def _library_of_call(self, node: cst.Call) -> tuple[Library, bool] | None:
+    def _library_of_call(self, node: cst.Call) -> tuple[Library, bool, str] | None:
+        """The library, whether recognised by imports (not shape), and the callable's name."""
         for name in self.qualified_names(node.func):
             library = BY_CALLABLE.get(name)
             if library is not None:
-                return library, True
+                return library, True, name
         chain = ".".join(attribute_chain(node.func))
         for library in METHOD_LIBRARIES:
             if any(chain.endswith("." + method) for method in library.methods):
@@ -205,16 +206,16 @@ class RequestIndex:
                 if confident or not any(
                     other.import_roots[0] in self.imported_roots for other in METHOD_LIBRARIES
                 ):
-                    return library, confident
+                    return library, confident, chain
         return None
 
     def _call_request(self, node: cst.Call) -> Request | None:
         recognised = self._library_of_call(node)
         if recognised is None:
             return None
-        library, confident = recognised
+        library, confident, callable_name = recognised
         keywords = {name: arg.value for name, arg in call_keywords(node).items()}
-        model_expr = self._model_argument(node, library, keywords)
+        model_expr = self._model_argument(node, library, keywords, callable_name)
         request = Request(
             node=node,
             library=library,
@@ -229,11 +230,13 @@ class RequestIndex:
         return request
 
     @staticmethod
-    def _model_argument(node: cst.Call, library: Library,
-                        keywords: dict[str, cst.BaseExpression]) -> cst.BaseExpression | None:
+    def _model_argument(node: cst.Call, library: Library, keywords: dict[str, cst.BaseExpression],
+                        callable_name: str) -> cst.BaseExpression | None:
         for name in library.model_params:
             if name in keywords:
                 return keywords[name]
+        if library.positional_callables and callable_name not in library.positional_callables:
+            return None
         if library.model_position is not None:
             positional = [arg for arg in node.args if arg.keyword is None and not arg.star]
             if len(positional) > library.model_position:
@@ -273,7 +276,7 @@ class RequestIndex:
             if recognised is None or recognised[0].name not in LITELLM_ROUTED:
                 return False
             return holder.value is self._model_argument(call, recognised[0], {
-                name: arg.value for name, arg in call_keywords(call).items()})
+                name: arg.value for name, arg in call_keywords(call).items()}, recognised[2])
         if not isinstance(holder, cst.DictElement) or holder.value is not node:
             return False
         container = self.parent(holder)

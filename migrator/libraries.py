@@ -26,6 +26,8 @@ class Library:
     import_roots: tuple[str, ...] = ()  # a module importing one of these makes `methods` count
     model_params: tuple[str, ...] = ("model",)
     model_position: int | None = None  # positional index of the model, when it may be positional
+    # When given, only these callables take the model at ``model_position`` (the rest: keyword).
+    positional_callables: tuple[str, ...] = ()
     effort_param: str | None = "reasoning_effort"
     sends_request: bool = True  # False: binds a model for later requests (a client object)
     # `fix` spells a kept-on thinking mode explicitly (`deepseek-reasoner`) only where the
@@ -77,6 +79,10 @@ LITELLM = Library(
     thinking_path=("thinking",),
     callables=("litellm.completion", "litellm.acompletion", "litellm.text_completion",
                "litellm.atext_completion", "litellm.main.completion", "litellm.main.acompletion"),
+    # completion(model, messages=...) / acompletion(model, ...); text_completion(prompt, model=...).
+    model_position=0,
+    positional_callables=("litellm.completion", "litellm.acompletion", "litellm.main.completion",
+                          "litellm.main.acompletion"),
 )
 DSPY = Library(
     name="dspy",
