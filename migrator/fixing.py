@@ -314,7 +314,7 @@ def run_fix(invocation: Invocation) -> int:
     sys.stdout.flush()
     report = build_report(invocation, outcomes)
     to_stderr = diff or use_stdin or invocation.output_format in MACHINE_FORMATS
-    if not diff and (not use_stdin or invocation.output_format in MACHINE_FORMATS):
+    if not diff and not use_stdin:  # `fix -`: standard output carries the fixed source only
         emit(invocation, report)
     write_summary(sys.stderr if to_stderr else sys.stdout, totals, report.findings, plan, diff)
     if diff:

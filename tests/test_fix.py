@@ -252,3 +252,11 @@ def test_a_notebook_name_used_in_one_cell_only_is_fixed_safely(tmp_path: Path) -
     result = run_cli("fix", "--no-progress", "n.ipynb", cwd=tmp_path)
     assert b"Fixed 1 finding" in result.stdout
     assert b'\\"deepseek-v4-flash\\"' in (tmp_path / "n.ipynb").read_bytes()
+
+
+@pytest.mark.parametrize("output_format", ["json", "sarif", "concise"])
+def test_fix_stdin_writes_only_the_fixed_source_whatever_the_format(output_format: str) -> None:
+    source = (FIX_FIXTURES / "openai_sync.py").read_bytes()
+    result = run_cli("fix", "-", "--output-format", output_format, input=source)
+    assert result.stdout == (FIX_FIXTURES / "openai_sync.py.fixed").read_bytes()
+    assert b"Fixed 1 finding" in result.stderr
