@@ -131,16 +131,20 @@ def same_tree_outside(old: str, new: str, edits: Sequence[TextEdit]) -> bool:
 
 class _Normaliser(ast.NodeTransformer):
     def __init__(self, text: str, ranges: list[tuple[int, int]], drop: bool) -> None:
+        from migrator.sources.text import LineIndex
+
         self.ranges = ranges
         self.drop = drop
-        self.line_starts = [0]
-        for line in text.splitlines(keepends=True):
-            self.line_starts.append(self.line_starts[-1] + len(line))
-        self.lines = text.splitlines(keepends=True)
+        self.text = text
+        # The parser's line breaks (\r\n, \r, \n), not str.splitlines' (\f, \x1c, \u2028, …).
+        self.line_starts = LineIndex(text).starts
 
     def _offset(self, line: int, column: int) -> int:
-        prefix = self.lines[line - 1].encode("utf-8")[:column].decode("utf-8", errors="ignore")
-        return self.line_starts[line - 1] + len(prefix)
+        """The character offset of ast's (line, UTF-8 byte column)."""
+        start = self.line_starts[line - 1]
+        end = self.line_starts[line] if line < len(self.line_starts) else len(self.text)
+        encoded = self.text[start:end].encode("utf-8", errors="surrogatepass")
+        return start + len(encoded[:column].decode("utf-8", errors="ignore"))
 
     def _span(self, node: ast.AST) -> tuple[int, int] | None:
         end_line = getattr(node, "end_lineno", None)
