@@ -37,16 +37,7 @@ def atomic_write(path: Path, data: bytes, expected: Snapshot | None = None) -> N
     changed since ``expected`` was taken. On any failure the original stays whole
     and no temporary file remains.
     """
-    try:
-        info = os.lstat(path)
-    except OSError as error:
-        raise WriteRefused(f"cannot stat: {error.strerror or error}") from None
-    if stat.S_ISLNK(info.st_mode):
-        raise WriteRefused("is a symbolic link; fix its target instead")
-    if not stat.S_ISREG(info.st_mode):
-        raise WriteRefused("is not a regular file")
-    if expected is not None and _changed(path, info, expected):
-        raise WriteRefused("changed on disk since it was read; rerun to fix it")
+    info = check_writable(path, expected)
     directory = path.parent if str(path.parent) else Path(".")
     descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
@@ -61,6 +52,21 @@ def atomic_write(path: Path, data: bytes, expected: Snapshot | None = None) -> N
             os.unlink(temporary)
         raise
     _sync_directory(directory)
+
+
+def check_writable(path: Path, expected: Snapshot | None = None) -> os.stat_result:
+    """What :func:`atomic_write` refuses, without writing: ``fix --diff`` refuses the same."""
+    try:
+        info = os.lstat(path)
+    except OSError as error:
+        raise WriteRefused(f"cannot stat: {error.strerror or error}") from None
+    if stat.S_ISLNK(info.st_mode):
+        raise WriteRefused("is a symbolic link; fix its target instead")
+    if not stat.S_ISREG(info.st_mode):
+        raise WriteRefused("is not a regular file")
+    if expected is not None and _changed(path, info, expected):
+        raise WriteRefused("changed on disk since it was read; rerun to fix it")
+    return info
 
 
 def _changed(path: Path, info: os.stat_result, expected: Snapshot) -> bool:

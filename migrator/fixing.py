@@ -216,7 +216,7 @@ def fix_bytes(candidate: Candidate, data: bytes, plan: FixPlan) -> tuple[FixOutc
 
 
 def fix_file(candidate: Candidate, plan: FixPlan, stdin_data: bytes | None = None) -> FixOutcome:
-    from migrator.fileio import Snapshot, WriteRefused, atomic_write
+    from migrator.fileio import Snapshot, WriteRefused, atomic_write, check_writable
 
     try:
         snapshot = Snapshot(stdin_data, 0, 0) if stdin_data is not None else Snapshot.read(candidate.path)
@@ -230,13 +230,15 @@ def fix_file(candidate: Candidate, plan: FixPlan, stdin_data: bytes | None = Non
         return result
     if stdin_data is not None:
         result.fixed = new
-    elif plan.diff:
-        result.diff = unified_diff(candidate.display, snapshot.data, new)
-    else:
-        try:
+        return result
+    try:
+        if plan.diff:  # what `fix` would refuse to write is not a change `--diff` may promise
+            check_writable(candidate.path, snapshot)
+            result.diff = unified_diff(candidate.display, snapshot.data, new)
+        else:
             atomic_write(candidate.path, new, snapshot)
-        except (WriteRefused, OSError) as error:
-            return _not_written(candidate, snapshot.data, plan, str(error))
+    except (WriteRefused, OSError) as error:
+        return _not_written(candidate, snapshot.data, plan, str(error))
     return result
 
 

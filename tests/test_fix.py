@@ -260,3 +260,16 @@ def test_fix_stdin_writes_only_the_fixed_source_whatever_the_format(output_forma
     result = run_cli("fix", "-", "--output-format", output_format, input=source)
     assert result.stdout == (FIX_FIXTURES / "openai_sync.py.fixed").read_bytes()
     assert b"Fixed 1 finding" in result.stderr
+
+
+def test_diff_refuses_what_fix_refuses(tmp_path: Path) -> None:
+    real = tmp_path / "real.py"
+    real.write_bytes((FIX_FIXTURES / "openai_sync.py").read_bytes())
+    (tmp_path / "link.py").symlink_to(real)
+    diff = run_cli("fix", "--diff", "--no-progress", "link.py", cwd=tmp_path)
+    fix = run_cli("fix", "--no-progress", "link.py", cwd=tmp_path)
+    message = b"link.py: not written: is a symbolic link; fix its target instead"
+    assert diff.stdout == b"" and diff.returncode == 0
+    assert b"0 files would change" in diff.stderr and message in diff.stderr
+    assert message in fix.stdout
+    assert real.read_bytes() == (FIX_FIXTURES / "openai_sync.py").read_bytes()
