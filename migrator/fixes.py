@@ -654,8 +654,8 @@ def _append_element(context: ModuleContext, container: cst.Call | cst.Dict, elem
     comma_at = _comma_after(text, value_end, close) if isinstance(last.comma, cst.Comma) else None
     if isinstance(last.comma, cst.Comma) and comma_at is None:
         raise Unfollowable("unexpected layout")
-    newline = "\r\n" if "\r\n" in text else "\n"
     close_line_start = _line_start(text, close)
+    newline = _line_ending_before(text, close_line_start)
     last_start = context.node_range(last)[0]
     one_per_line = text[close_line_start:close].strip() == "" and \
         text[_line_start(text, last_start):last_start].strip() == "" and close_line_start > value_end
@@ -677,6 +677,13 @@ def _comma_after(text: str, position: int, limit: int) -> int | None:
     while position < limit and text[position] in " \t\r\n\\":
         position += 1
     return position if position < limit and text[position] == "," else None
+
+
+def _line_ending_before(text: str, line_start: int) -> str:
+    """The line break that ends the line before ``line_start`` (files may mix them)."""
+    if text.startswith("\r\n", line_start - 2):
+        return "\r\n"
+    return text[line_start - 1] if line_start > 0 and text[line_start - 1] in "\r\n" else "\n"
 
 
 def _line_start(text: str, position: int) -> int:

@@ -254,10 +254,15 @@ def fix_chunk(chunk: Sequence[Candidate], plan: Plan) -> list[FileOutcome]:
 
 
 def unified_diff(display: str, old: bytes, new: bytes) -> bytes:
-    """A ``git apply``-able diff of the raw bytes (line endings and encoding untouched)."""
+    """A ``git apply``-able diff of the raw bytes (line endings and encoding untouched).
+
+    Lines are split where git splits them, after ``\n`` only: a CRLF line keeps its
+    ``\r``, and a file with CR-only line endings is a single line to git, so its diff
+    replaces that one line (``git apply`` still gives exactly what ``fix`` writes).
+    """
     path = display.encode("utf-8", errors="surrogateescape")
     lines = difflib.diff_bytes(
-        difflib.unified_diff, old.splitlines(keepends=True), new.splitlines(keepends=True),
+        difflib.unified_diff, _git_lines(old), _git_lines(new),
         fromfile=b"a/" + path, tofile=b"b/" + path, lineterm=b"\n",
     )
     out: list[bytes] = []
@@ -266,6 +271,12 @@ def unified_diff(display: str, old: bytes, new: bytes) -> bytes:
         if not line.endswith(b"\n"):
             out.append(b"\n\\ No newline at end of file\n")
     return b"".join(out)
+
+
+def _git_lines(data: bytes) -> list[bytes]:
+    lines = data.split(b"\n")
+    last = lines.pop()
+    return [line + b"\n" for line in lines] + ([last] if last else [])
 
 
 # -- the command ------------------------------------------------------------------------------------

@@ -154,6 +154,15 @@ def test_diff_marks_a_missing_final_newline() -> None:
     assert patch.startswith(b"--- a/x.py\n+++ b/x.py\n")
 
 
+def test_diff_splits_lines_as_git_does() -> None:
+    # A CR-only file is one line to git: the hunk replaces it whole, and says it has no "\n".
+    patch = unified_diff("x.py", b"a = 1\rb = 2\r", b"a = 1\rb = 3\r")
+    assert patch.endswith(b"@@ -1 +1 @@\n-a = 1\rb = 2\r\n\\ No newline at end of file\n"
+                          b"+a = 1\rb = 3\r\n\\ No newline at end of file\n")
+    crlf = unified_diff("x.py", b"a = 1\r\nb = 2\r\n", b"a = 1\r\nb = 3\r\n")
+    assert crlf.endswith(b" a = 1\r\n-b = 2\r\n+b = 3\r\n")
+
+
 # -- atomic writes -----------------------------------------------------------------------------
 
 
