@@ -7,7 +7,7 @@ import threading
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 
 import libcst as cst
 from libcst.metadata import (
@@ -45,7 +45,7 @@ class _CommentCollector(FastBatchableVisitor):
         self.suppressions.add_comment(line, node.value, cell)
 
 
-@lru_cache(maxsize=None)
+@cache
 def visitor_rules(codes: frozenset[str]) -> tuple[type[Rule], ...]:
     """The libcst rule classes among ``codes``, in code order."""
     rules: list[type[Rule]] = []
@@ -122,6 +122,19 @@ def _parse(text: str) -> cst.Module:
     if _nesting_rejected_by_cpython(text):
         raise NestedTooDeeply
     return _on_big_stack(cst.parse_module, text)
+
+
+def parses(text: str) -> bool:
+    """Whether libcst parses ``text``, guarded like every parse here (nesting, stack size).
+
+    Readers use it to check rewritten output: a bare ``cst.parse_module`` on deeply nested
+    code crashes the process instead of raising.
+    """
+    try:
+        _parse(text)
+    except (cst.ParserSyntaxError, RecursionError):
+        return False
+    return True
 
 
 def analyse_python(

@@ -119,8 +119,7 @@ def read(data: bytes, request: ReadRequest, judgement: Judgement) -> Document:
 
 
 def parsed_python_blocks(text: str) -> int:
-    import libcst as cst
-
+    from migrator.analysis import parses
     from migrator.sources.notebook import mask_ipython
 
     count = 0
@@ -128,12 +127,7 @@ def parsed_python_blocks(text: str) -> int:
         if not _is_python(block):
             continue
         source = text[block.start : block.end]
-        try:
-            cst.parse_module(mask_ipython(source).text if block.language in IPYTHON_INFO
-                             else source)
-        except (cst.ParserSyntaxError, RecursionError):
-            continue
-        count += 1
+        count += parses(mask_ipython(source).text if block.language in IPYTHON_INFO else source)
     return count
 
 

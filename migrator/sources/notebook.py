@@ -298,21 +298,15 @@ def _reparser(parsed_cells: frozenset[int]) -> Callable[[bytes], bool]:
     """The rewritten notebook is JSON, and every cell that parsed before still parses."""
 
     def reparse(data: bytes) -> bool:
-        import libcst as cst
+        from migrator.analysis import parses
 
         try:
             notebook = json.loads(decode_utf8_text(data).text)
             cells = notebook["cells"]
-            for index in parsed_cells:
-                source = cell_source(cells[index])
-                try:
-                    cst.parse_module(mask_ipython(source).text)
-                except cst.ParserSyntaxError:
-                    cst.parse_module(source)
-        except (DecodeError, ValueError, KeyError, IndexError, TypeError, RecursionError,
-                cst.ParserSyntaxError):
+            sources = [cell_source(cells[index]) for index in parsed_cells]
+        except (DecodeError, ValueError, KeyError, IndexError, TypeError):
             return False
-        return True
+        return all(parses(mask_ipython(source).text) or parses(source) for source in sources)
 
     return reparse
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from migrator.findings import TextEdit
 from migrator.rules.base import Judgement, Location
 from migrator.sources.base import Document, ReadRequest
-from migrator.sources.text import DecodeError, Decoded, decode_python_source
+from migrator.sources.text import Decoded, DecodeError, decode_python_source
 
 
 def apply_edits(text: str, edits: Sequence[TextEdit]) -> str:
@@ -48,11 +48,10 @@ def _renderer(decoded: Decoded) -> Callable[[Sequence[TextEdit]], bytes]:
 
 
 def _parses(data: bytes) -> bool:
-    import libcst as cst
+    from migrator.analysis import parses
 
     try:
-        cst.parse_module(decode_python_source(data).text)
-    except (cst.ParserSyntaxError, DecodeError, RecursionError):
+        return parses(decode_python_source(data).text)
+    except DecodeError:
         return False
-    return True
 
