@@ -84,3 +84,17 @@ def test_markdown_is_read_only_when_included(tmp_path: Path) -> None:
                                   "--extend-include", "*.md", ".", cwd=tmp_path).stdout)
     lines = (FOLDER / "guide.md.expected").read_text().splitlines()[1:]
     assert [f"{f['line']}:{f['column']} {f['code']}" for f in included["findings"]] == lines
+
+
+def test_fix_survives_a_block_nested_too_deeply_for_the_parser(tmp_path: Path) -> None:
+    from .conftest import run_cli
+
+    deep = "x = " + "(" * 6000 + "1" + ")" * 6000
+    doc = tmp_path / "doc.md"
+    doc.write_text(
+        "```python\nclient.chat.completions.create(model=\"deepseek-chat\", messages=[])\n```\n\n"
+        f"```python\n{deep}\n```\n", encoding="utf-8")
+    result = run_cli("fix", "--unsafe-fixes", "--extend-include", "*.md", "doc.md", cwd=tmp_path)
+    assert result.returncode in (0, 1), result.stderr.decode()
+    assert 'model="deepseek-v4-flash"' in doc.read_text(encoding="utf-8")
+    assert deep in doc.read_text(encoding="utf-8")
