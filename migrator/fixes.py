@@ -98,10 +98,10 @@ class _Planner:
             if kind == "collision":
                 return FixPlan(None, reason)
             return self._unsafe(reason)
-        rename = self._rename_edit()
+        rename = self._rename_edits()
         if rename is None:
             return FixPlan(None, "the string's spelling cannot be rewritten in place")
-        edits: list[TextEdit] = [rename]
+        edits: list[TextEdit] = list(rename)
         try:
             requests = self._flows(self.node, 0)
             for request in requests:
@@ -114,14 +114,14 @@ class _Planner:
             return self._unsafe(self.exposed[0], tuple(edits), requests)
         return FixPlan(self._fix("safe", tuple(edits), requests))
 
-    def _rename_keeping_thinking(self, rename: TextEdit, why: Unfollowable) -> FixPlan:
+    def _rename_keeping_thinking(self, rename: tuple[TextEdit, ...], why: Unfollowable) -> FixPlan:
         """A value that keeps thinking on (V4's default) may be renamed alone, unless it is tested."""
         if not why.plain:
             return self._unsafe(str(why))
         compared = self._compared_name()
         if compared is not None:
             return self._unsafe(compared)
-        return FixPlan(self._fix("safe", (rename,), []))
+        return FixPlan(self._fix("safe", rename, []))
 
     def _compared_name(self) -> str | None:
         """Why the value's names are compared or used as a key somewhere in the module, if so."""
@@ -165,10 +165,10 @@ class _Planner:
                 requests: list[Request] | None = None) -> FixPlan:
         """The rename alone, or ``edits`` (rename plus the requests that are known)."""
         if not edits:
-            rename = self._rename_edit()
+            rename = self._rename_edits()
             if rename is None:
                 return FixPlan(None, reason)
-            edits = (rename,)
+            edits = rename
         state = "disabled" if self.disable else "enabled"
         description = f"Replace `{self.match.spelled}` with `{self.replacement}`"
         if requests:
@@ -210,6 +210,12 @@ class _Planner:
 
     # -- the ID itself ---------------------------------------------------------------------
 
+    def _rename_edits(self) -> tuple[TextEdit, ...] | None:
+        if isinstance(self.node, cst.ConcatenatedString):
+            return self._concatenation_edits(self.node)
+        edit = self._rename_edit()
+        return (edit,) if edit is not None else None
+
     def _rename_edit(self) -> TextEdit | None:
         node = self.node
         start, end = self.context.node_range(node)
@@ -228,13 +234,25 @@ class _Planner:
                 text_start, _ = self.context.node_range(texts[0])
                 at = text_start + len(self.match.prefix)
                 return self.context.edit(at, at + len(self.match.model.id), self.target)
-            return None
-        first = _first_piece(node)
+        return None
+
+    def _concatenation_edits(self, node: cst.ConcatenatedString) -> tuple[TextEdit, ...] | None:
+        """The first piece spells the new ID, the others become empty: comments in between stay."""
+        first, *rest = _pieces(node)
         if not isinstance(first, cst.SimpleString) or "b" in first.prefix.lower():
             return None
-        # An implicit concatenation becomes one literal in the first piece's style.
-        text = f"{first.prefix}{first.quote}{self.replacement}{first.quote}"
-        return self.context.edit(start, end, text)
+        start, end = self.context.node_range(first)
+        opening = len(first.prefix) + len(first.quote)
+        edits = [self.context.edit(start + opening, end - len(first.quote), self.replacement)]
+        for piece in rest:
+            if isinstance(piece, cst.SimpleString):
+                empty = f"{piece.prefix}{piece.quote}{piece.quote}"
+            elif isinstance(piece, cst.FormattedString):
+                empty = f"{piece.start}{piece.end}"
+            else:
+                return None
+            edits.append(self.context.edit(*self.context.node_range(piece), empty))
+        return tuple(edits)
 
     # -- collisions ------------------------------------------------------------------------
 
@@ -732,11 +750,11 @@ def _count(number: int, word: str) -> str:
     return f"{number} {word}" if number == 1 else f"{number} {word}s"
 
 
-def _first_piece(node: cst.ConcatenatedString) -> cst.BaseExpression:
-    left: cst.BaseExpression = node.left
-    while isinstance(left, cst.ConcatenatedString):
-        left = left.left
-    return left
+def _pieces(node: cst.BaseExpression) -> list[cst.BaseExpression]:
+    """The literals of an implicit concatenation, in source order."""
+    if isinstance(node, cst.ConcatenatedString):
+        return _pieces(node.left) + _pieces(node.right)
+    return [node]
 
 
 def _walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:

@@ -88,7 +88,7 @@ class RetiredModelId(WholeStringRule):
         Invalid(
             'MODEL = os.getenv("DEEPSEEK_MODEL", "deepseek-" "chat")\n',
             fixed='MODEL = os.getenv("DEEPSEEK_MODEL", "deepseek-" "chat")\n',
-            unsafe_fixed='MODEL = os.getenv("DEEPSEEK_MODEL", "deepseek-v4-flash")\n',
+            unsafe_fixed='MODEL = os.getenv("DEEPSEEK_MODEL", "deepseek-v4-flash" "")\n',
         ),
         # The code tells the two IDs apart: rewriting both would merge them, so no fix.
         Invalid(
