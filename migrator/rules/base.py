@@ -139,10 +139,6 @@ class ModuleContext:
         base = self.location.offset_base
         return TextEdit(start + base, end + base, text, self.location.cell)
 
-    def replace_node(self, node: cst.CSTNode, text: str) -> TextEdit:
-        return self.edit(*self.node_range(node), text)
-
-
 @cache
 def visitor_method_names(cls: type[cst.BatchableCSTVisitor]) -> tuple[str, ...]:
     """The ``visit_*``/``leave_*`` methods libcst's ``get_visitors`` would find, per class."""
