@@ -139,6 +139,7 @@ class ModuleContext:
         base = self.location.offset_base
         return TextEdit(start + base, end + base, text, self.location.cell)
 
+
 @cache
 def visitor_method_names(cls: type[cst.BatchableCSTVisitor]) -> tuple[str, ...]:
     """The ``visit_*``/``leave_*`` methods libcst's ``get_visitors`` would find, per class."""
