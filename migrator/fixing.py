@@ -85,7 +85,7 @@ def verify(document: Document, new: bytes, edits: Sequence[TextEdit]) -> str | N
     """None when the rewrite is sound, else why not."""
     if document.reparse is not None and not document.reparse(new):
         return "the fixed source would not parse"
-    from migrator.sources.python import apply_edits
+    from migrator.sources.text import apply_edits
 
     by_cell: dict[int | None, list[TextEdit]] = {}
     for edit in edits:

@@ -30,8 +30,7 @@ from migrator.findings import Finding, Fix, Severity, Span, TextEdit
 from migrator.reporting import Report, render
 from migrator.reporting.ci import fingerprints, located_message
 from migrator.rules import available_codes, rule_info
-from migrator.sources.python import apply_edits
-from migrator.sources.text import LineIndex
+from migrator.sources.text import LineIndex, apply_edits
 
 from .conftest import TODAY, TODAY_DT, run_cli
 

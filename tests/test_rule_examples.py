@@ -47,7 +47,7 @@ def test_invalid_example_is_reported(code: str, index: int, example: Invalid) ->
 
 
 def _fixed(code: str, example: Invalid, unsafe: bool) -> str:
-    from migrator.sources.python import apply_edits
+    from migrator.sources.text import apply_edits
 
     judgement = Judgement(
         CATALOG,

@@ -21,7 +21,7 @@ from migrator.rules import available_codes, rule_info
 from migrator.rules.base import Judgement, Location
 from migrator.rules.meta import Invalid
 from migrator.settings import parse_today
-from migrator.sources.python import apply_edits
+from migrator.sources.text import apply_edits
 
 from .conftest import FIXTURES, ROOT, TODAY, run_cli
 

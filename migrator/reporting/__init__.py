@@ -6,11 +6,14 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import import_module
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from migrator import __version__
 from migrator.catalog import Catalog, format_utc, parse_utc
 from migrator.findings import Finding, Severity
+
+if TYPE_CHECKING:
+    from migrator.sources.text import LineIndex
 
 FORMATS: dict[str, str] = {
     "full": "migrator.reporting.full",
@@ -34,6 +37,8 @@ class Report:
     texts: dict[str, dict[int | None, str]] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)  # every file scanned, for per-file formats
     version: str = __version__
+    _line_indexes: dict[tuple[str, int | None], LineIndex | None] = field(
+        default_factory=dict, repr=False)
 
     @property
     def today_text(self) -> str:
@@ -47,17 +52,21 @@ class Report:
         return {severity: counts[severity] for severity in reversed(Severity) if counts[severity]}
 
     def source_line(self, finding: Finding, line: int) -> str | None:
+        cell = None if finding.span.cell is None else finding.span.cell - 1
+        index = self.line_index(finding.path, cell)
+        if index is None:
+            return None
+        return index.line_text(line) if 1 <= line <= len(index.starts) else None
+
+    def line_index(self, path: str, cell: int | None) -> LineIndex | None:
+        """The line table of one document, built once per report (findings share it)."""
         from migrator.sources.text import LineIndex
 
-        texts = self.texts.get(finding.path)
-        if texts is None:
-            return None
-        cell = None if finding.span.cell is None else finding.span.cell - 1
-        text = texts.get(cell)
-        if text is None:
-            return None
-        index = LineIndex(text)
-        return index.line_text(line) if 1 <= line <= len(index.starts) else None
+        key = (path, cell)
+        if key not in self._line_indexes:
+            text = self.texts.get(path, {}).get(cell)
+            self._line_indexes[key] = None if text is None else LineIndex(text)
+        return self._line_indexes[key]
 
 
 def render(format_name: str, report: Report, out: TextIO, *, color: bool = False) -> None:

@@ -135,14 +135,13 @@ def fix_objects(report: Report, finding: Finding) -> list[dict[str, Any]]:
     fix = finding.fix
     if fix is None or not fix.edits or any(edit.cell is not None for edit in fix.edits):
         return []
-    text = report.texts.get(finding.path, {}).get(None)
-    if text is None:
+    index = report.line_index(finding.path, None)
+    if index is None:
         return []
-    return [fix_object(finding.path, fix, text)]
+    return [fix_object(finding.path, fix, index)]
 
 
-def fix_object(path: str, fix: Fix, text: str) -> dict[str, Any]:
-    index = LineIndex(text)
+def fix_object(path: str, fix: Fix, index: LineIndex) -> dict[str, Any]:
     replacements = [replacement(index, edit) for edit in sorted(fix.edits)]
     return {
         "description": {"text": fix.description},

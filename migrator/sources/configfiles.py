@@ -11,7 +11,7 @@ thinking has to be set instead.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -28,7 +28,7 @@ from migrator.sources.configsyntax import (
     toml_pieces,
 )
 from migrator.sources.jsonspan import JsonSyntaxError
-from migrator.sources.text import Decoded, DecodeError, LineIndex, decode_utf8_text
+from migrator.sources.text import DecodeError, LineIndex, decode_utf8_text
 from migrator.suppressions import Suppressions
 from migrator.verdicts import (
     Verdict,
@@ -214,17 +214,9 @@ def read(data: bytes, request: ReadRequest, judgement: Judgement) -> Document:
     except RecursionError:
         reason = f"cannot parse {kind.upper()}: nested too deeply"
         return Document(findings=[parse_error_finding(request.path, reason)])
-    return Document(findings=findings, texts={None: decoded.text}, render=_renderer(decoded),
+    return Document(findings=findings, texts={None: decoded.text}, render=decoded.render,
                     reparse=_reparser(kind))
 
-
-def _renderer(decoded: Decoded) -> Callable[[Sequence[TextEdit]], bytes]:
-    from migrator.sources.python import apply_edits
-
-    def render(edits: Sequence[TextEdit]) -> bytes:
-        return decoded.encode(apply_edits(decoded.text, edits))
-
-    return render
 
 
 def _reparser(kind: str) -> Callable[[bytes], bool]:

@@ -12,14 +12,14 @@ Markdown file never gets DSM900. Suppression directives go in HTML comments
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from migrator.findings import Finding, TextEdit
+from migrator.findings import Finding
 from migrator.rules.base import Judgement, Location
 from migrator.sources.base import Document, ReadRequest
 from migrator.sources.configfiles import mention_findings
-from migrator.sources.text import Decoded, DecodeError, LineIndex, decode_utf8_text
+from migrator.sources.text import DecodeError, LineIndex, decode_utf8_text
 from migrator.suppressions import Suppressions
 
 PYTHON_INFO = frozenset({"python", "py", "python3", "py3"})
@@ -115,7 +115,7 @@ def read(data: bytes, request: ReadRequest, judgement: Judgement) -> Document:
                                          end=block.end, lines=lines))
     findings.extend(mention_findings(text, request, judgement, start=prose_start, lines=lines))
     return Document(findings=suppressions.filter(findings), texts={None: text},
-                    render=_renderer(decoded), reparse=_reparser(parsed))
+                    render=decoded.render, reparse=_reparser(parsed))
 
 
 def parsed_python_blocks(text: str) -> int:
@@ -130,14 +130,6 @@ def parsed_python_blocks(text: str) -> int:
         count += parses(mask_ipython(source).text if block.language in IPYTHON_INFO else source)
     return count
 
-
-def _renderer(decoded: Decoded) -> Callable[[Sequence[TextEdit]], bytes]:
-    from migrator.sources.python import apply_edits
-
-    def render(edits: Sequence[TextEdit]) -> bytes:
-        return decoded.encode(apply_edits(decoded.text, edits))
-
-    return render
 
 
 def _reparser(parsed_before: int) -> Callable[[bytes], bool]:

@@ -202,7 +202,7 @@ def _renderer(decoded: Decoded) -> Callable[[Sequence[TextEdit]], bytes]:
 
 def render_text(text: str, edits: Sequence[TextEdit]) -> str:
     """The notebook text with ``edits`` applied to its cells' sources, nothing else touched."""
-    from migrator.sources.python import apply_edits
+    from migrator.sources.text import apply_edits
 
     if not edits:
         return text
@@ -252,7 +252,7 @@ _SOURCE_LINE = re.compile(r"[^\n]*\n|[^\n]+")
 def _line_replacements(text: str, array: JArray, edits: Sequence[TextEdit],
                        ascii_only: bool) -> list[TextEdit]:
     """Replace only the JSON strings of the source lines the edits touch."""
-    from migrator.sources.python import apply_edits
+    from migrator.sources.text import apply_edits
 
     items: list[JString] = [item for item in array.items if isinstance(item, JString)]
     starts: list[int] = []

@@ -7,7 +7,10 @@ import io
 import re
 import tokenize
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from migrator.findings import TextEdit
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _WIDE_BOMS = (
@@ -31,6 +34,10 @@ class Decoded:
     def encode(self, text: str) -> bytes:
         body = text.encode(self.encoding)
         return codecs.BOM_UTF8 + body if self.bom else body
+
+    def render(self, edits: Sequence[TextEdit]) -> bytes:
+        """The file's bytes with ``edits`` applied: same encoding, BOM and line endings."""
+        return self.encode(apply_edits(self.text, edits))
 
 
 def wide_bom(data: bytes) -> str | None:
@@ -103,3 +110,16 @@ class LineIndex:
         start = self.starts[line - 1]
         end = self.starts[line] if line < len(self.starts) else len(self.text)
         return self.text[start:end].rstrip("\r\n")
+
+def apply_edits(text: str, edits: Sequence[TextEdit]) -> str:
+    """Apply non-overlapping edits (any order) to a text."""
+    pieces: list[str] = []
+    cursor = 0
+    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+        if edit.start < cursor:
+            raise ValueError(f"overlapping edits at offset {edit.start}")
+        pieces.append(text[cursor : edit.start])
+        pieces.append(edit.text)
+        cursor = edit.end
+    pieces.append(text[cursor:])
+    return "".join(pieces)
