@@ -29,6 +29,7 @@ from migrator.libraries import (
     ENV_DEFAULT_CALLS,
     HTTP_PAYLOAD,
     LITELLM_PARAMS,
+    MAPPING_CONSTRUCTORS,
     METHOD_LIBRARIES,
     Library,
 )
@@ -38,8 +39,6 @@ if TYPE_CHECKING:
     from migrator.rules.base import ModuleContext
 
 ThinkingState = Literal["enabled", "disabled", "default", "unknown"]
-# Libraries that route `deepseek/…` to DeepSeek's own API even in a module that uses a gateway.
-LITELLM_ROUTED = frozenset({"litellm", "dspy", "litellm_router"})
 STRING_NODES = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)
 
 
@@ -113,6 +112,12 @@ def attribute_chain(node: cst.BaseExpression) -> list[str]:
     return list(reversed(names))
 
 
+def is_mapping_call(node: cst.BaseExpression) -> bool:
+    """``dict(...)`` or a settings constructor whose keyword arguments are its entries."""
+    return isinstance(node, cst.Call) and attribute_chain(node.func)[-1:] in [
+        [name] for name in MAPPING_CONSTRUCTORS]
+
+
 def mapping_value(node: cst.BaseExpression, key: str) -> cst.BaseExpression | Literal[False] | None:
     """``node[key]`` for a dict literal or ``dict(...)`` call; None if absent, False if opaque."""
     if isinstance(node, cst.Dict):
@@ -122,7 +127,8 @@ def mapping_value(node: cst.BaseExpression, key: str) -> cst.BaseExpression | Li
         if any(isinstance(e, cst.StarredDictElement) for e in node.elements):
             return False
         return None
-    if isinstance(node, cst.Call) and attribute_chain(node.func)[-1:] in (["dict"], ["ModelSettings"]):
+    if is_mapping_call(node):
+        assert isinstance(node, cst.Call)
         arg = call_keywords(node).get(key)
         if arg is not None:
             return arg.value
@@ -151,13 +157,10 @@ class RequestIndex:
     def imported_roots(self) -> frozenset[str]:
         roots: set[str] = set()
         module = self.context.module
-        for node in m.findall(module, m.Import()):
-            assert isinstance(node, cst.Import)
-            for alias in node.names:
-                roots.add(_dotted(alias.name).split(".")[0])
-        for node in m.findall(module, m.ImportFrom()):
-            assert isinstance(node, cst.ImportFrom)
-            if node.module is not None and not node.relative:
+        for node in m.findall(module, m.Import() | m.ImportFrom()):
+            if isinstance(node, cst.Import):
+                roots.update(_dotted(alias.name).split(".")[0] for alias in node.names)
+            elif isinstance(node, cst.ImportFrom) and node.module is not None and not node.relative:
                 roots.add(_dotted(node.module).split(".")[0])
         return frozenset(roots)
 
@@ -273,7 +276,7 @@ class RequestIndex:
             if not isinstance(call, cst.Call):
                 return False
             recognised = self._library_of_call(call)
-            if recognised is None or recognised[0].name not in LITELLM_ROUTED:
+            if recognised is None or not recognised[0].routes_deepseek_prefix:
                 return False
             return holder.value is self._model_argument(call, recognised[0], {
                 name: arg.value for name, arg in call_keywords(call).items()}, recognised[2])

@@ -35,6 +35,7 @@ from migrator.context import (
     attribute_chain,
     call_keywords,
     dict_entries,
+    is_mapping_call,
 )
 from migrator.findings import Fix, TextEdit
 from migrator.libraries import PAYLOAD_KEYWORDS, PAYLOAD_METHODS, Library
@@ -612,7 +613,7 @@ def thinking_switch_edits(context: ModuleContext, node: cst.Call | cst.Dict, lib
             value = _nested(path[depth + 1 :], state, quote)
             element = f"{key}={value}" if isinstance(container, cst.Call) else f"{quote}{key}{quote}: {value}"
             return _append_element(context, container, element)
-        if isinstance(existing, cst.Dict) or _is_dict_call(existing):
+        if isinstance(existing, cst.Dict) or is_mapping_call(existing):
             assert isinstance(existing, (cst.Dict, cst.Call))
             container = existing
             continue
@@ -640,10 +641,6 @@ def _quote_of_keys(container: cst.Call | cst.Dict, default: str) -> str:
             if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString):
                 return "'" if element.key.quote == "'" else '"'
     return default
-
-
-def _is_dict_call(node: cst.BaseExpression) -> bool:
-    return isinstance(node, cst.Call) and attribute_chain(node.func)[-1:] in (["dict"], ["ModelSettings"])
 
 
 def _nested(keys: tuple[str, ...], state: str, quote: str) -> str:

@@ -30,6 +30,9 @@ class Library:
     positional_callables: tuple[str, ...] = ()
     effort_param: str | None = "reasoning_effort"
     sends_request: bool = True  # False: binds a model for later requests (a client object)
+    # LiteLLM's routing: `deepseek/…` means DeepSeek's own API even beside a gateway client
+    # (LiteLLM spells the OpenRouter route `openrouter/deepseek/…`).
+    routes_deepseek_prefix: bool = False
     # `fix` spells a kept-on thinking mode explicitly (`deepseek-reasoner`) only where the
     # library accepts a bare `{"type": "enabled"}` (Anthropic's type wants `budget_tokens`).
     explicit_enabled: bool = True
@@ -83,6 +86,7 @@ LITELLM = Library(
     model_position=0,
     positional_callables=("litellm.completion", "litellm.acompletion", "litellm.main.completion",
                           "litellm.main.acompletion"),
+    routes_deepseek_prefix=True,
 )
 DSPY = Library(
     name="dspy",
@@ -91,6 +95,7 @@ DSPY = Library(
     callables=("dspy.LM", "dspy.clients.LM", "dspy.clients.lm.LM"),
     model_position=0,
     sends_request=False,
+    routes_deepseek_prefix=True,
 )
 LANGCHAIN_DEEPSEEK = Library(
     name="langchain_deepseek",
@@ -154,6 +159,7 @@ LITELLM_PARAMS = Library(
     label="LiteLLM Router litellm_params",
     thinking_path=("thinking",),
     sends_request=False,
+    routes_deepseek_prefix=True,
 )
 
 LIBRARIES: tuple[Library, ...] = (
@@ -163,6 +169,9 @@ LIBRARIES: tuple[Library, ...] = (
 BY_CALLABLE: dict[str, Library] = {name: lib for lib in LIBRARIES for name in lib.callables}
 METHOD_LIBRARIES: tuple[Library, ...] = tuple(lib for lib in LIBRARIES if lib.methods)
 
+# Calls whose keyword arguments are mapping entries (`extra_body=dict(...)`, pydantic-ai's
+# `ModelSettings(...)`): the thinking switch can be read from and merged into them.
+MAPPING_CONSTRUCTORS: tuple[str, ...] = ("dict", "ModelSettings")
 # Keyword arguments and methods through which a payload dict is sent as JSON.
 PAYLOAD_KEYWORDS: tuple[str, ...] = ("json",)
 PAYLOAD_METHODS: tuple[str, ...] = ("post", "put", "request", "stream")
