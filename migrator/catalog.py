@@ -228,6 +228,10 @@ class Catalog:
     def _load_thinking(self, thinking: Mapping[str, Any]) -> None:
         self.sampling_parameters = _string_list(thinking, "sampling_parameters", "thinking")
         self.non_thinking_signs = _string_list(thinking, "non_thinking_signs", "thinking")
+        # The assistant message field V4 needs back in tool-call turns (DSM105).
+        self.reasoning_field: str = _require(thinking, "reasoning_field", str, "thinking")
+        # `thinking` keys the Anthropic-compatible endpoint ignores (DSM104).
+        self.anthropic_ignored = _string_list(thinking, "anthropic_ignored", "thinking")
         effort = _require(thinking, "reasoning_effort", dict, "thinking")
         self.effort_accepted = _string_list(effort, "accepted", "thinking.reasoning_effort")
         self.effort_off: str = _require(effort, "off", str, "thinking.reasoning_effort")

@@ -87,18 +87,21 @@ class AnthropicBudgetTokens(RequestRule):
             return
         if self.catalog.anthropic_base_url not in self.context.text:
             return
-        thinking = request.arguments.get("thinking")
-        budget = None if thinking is None else mapping_value(thinking, "budget_tokens")
-        if budget is None or budget is False:
+        thinking = request.arguments.get(request.library.thinking_path[0])
+        if thinking is None:
             return
-        self.report(
-            argument_of(self.context, budget),
-            "DeepSeek's Anthropic-compatible endpoint ignores `budget_tokens`: it caps nothing; "
-            'choose the depth of thinking with `output_config={"effort": ...}` '
-            f"({', '.join(repr(level) for level in self._effort_levels())})",
-            model=request.model.model.id if request.model else None,
-            unfixable_reason='replace `budget_tokens` by `output_config={"effort": ...}` by hand',
-        )
+        for field in self.catalog.anthropic_ignored:
+            ignored = mapping_value(thinking, field)
+            if ignored is None or ignored is False:
+                continue
+            self.report(
+                argument_of(self.context, ignored),
+                f"DeepSeek's Anthropic-compatible endpoint ignores `{field}`: it caps nothing; "
+                'choose the depth of thinking with `output_config={"effort": ...}` '
+                f"({', '.join(repr(level) for level in self._effort_levels())})",
+                model=request.model.model.id if request.model else None,
+                unfixable_reason=f'replace `{field}` by `output_config={{"effort": ...}}` by hand',
+            )
 
     def _effort_levels(self) -> list[str]:
         return [level for level in self.catalog.effort_accepted if level != self.catalog.effort_off]

@@ -6,6 +6,9 @@ Upstream: https://api-docs.deepseek.com/guides/thinking_mode (tool calls in thin
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cache
+
 import libcst as cst
 import libcst.matchers as m
 
@@ -14,18 +17,30 @@ from migrator.rules.base import Rule
 from migrator.rules.meta import Invalid, Valid
 from migrator.strings import literal_value
 
-KEY = "reasoning_content"
-_KEY_LITERAL: m.MatchIfTrue[cst.BaseExpression] = m.MatchIfTrue(
-    lambda node: isinstance(node, cst.SimpleString) and literal_value(node) == KEY)
-_POP = m.Call(func=m.Attribute(attr=m.Name("pop")), args=[m.Arg(value=_KEY_LITERAL), m.ZeroOrMore()])
-_DEL_KEY = m.Subscript(slice=[m.SubscriptElement(slice=m.Index(value=_KEY_LITERAL))])
 _EXCLUDING = m.NotEqual() | m.NotIn() | m.IsNot()
-# Keys a rebuilt chat message may keep; rebuilding an assistant message from these alone drops KEY.
+# Keys a rebuilt chat message may keep; rebuilding an assistant message from these alone drops
+# the reasoning field.
 _MESSAGE_KEYS = frozenset({"role", "content", "tool_calls", "tool_call_id", "name"})
 
 
-def _contains_key(node: cst.CSTNode) -> bool:
-    return bool(m.findall(node, _KEY_LITERAL))
+@dataclass(frozen=True)
+class _KeyMatchers:
+    """The matchers for one reasoning field name (the catalog's ``reasoning_field``)."""
+
+    literal: m.MatchIfTrue[cst.BaseExpression]
+    pop: m.Call
+    delete: m.Subscript
+
+
+@cache
+def _matchers(key: str) -> _KeyMatchers:
+    literal: m.MatchIfTrue[cst.BaseExpression] = m.MatchIfTrue(
+        lambda node: isinstance(node, cst.SimpleString) and literal_value(node) == key)
+    return _KeyMatchers(
+        literal,
+        m.Call(func=m.Attribute(attr=m.Name("pop")), args=[m.Arg(value=literal), m.ZeroOrMore()]),
+        m.Subscript(slice=[m.SubscriptElement(slice=m.Index(value=literal))]),
+    )
 
 
 def _read_from(value: cst.BaseExpression, field: str) -> cst.BaseExpression | None:
@@ -108,19 +123,26 @@ class ReasoningContentDropped(Rule):
         "reasoning_content in the thinking mode must be passed back to the API.\""
     )
 
+    @property
+    def _key(self) -> str:
+        return self.catalog.reasoning_field
+
+    def _contains_key(self, node: cst.CSTNode) -> bool:
+        return bool(m.findall(node, _matchers(self._key).literal))
+
     def visit_Call(self, node: cst.Call) -> None:
-        if m.matches(node, _POP):
+        if m.matches(node, _matchers(self._key).pop):
             self.report(node, self.MESSAGE)
             return
         for arg in node.args:
-            if arg.keyword is not None and arg.keyword.value == "exclude" and _contains_key(arg.value):
+            if arg.keyword is not None and arg.keyword.value == "exclude" and self._contains_key(arg.value):
                 self.report(arg, self.MESSAGE)
 
     def visit_Del(self, node: cst.Del) -> None:
         targets = node.target.elements if isinstance(node.target, cst.Tuple) else [node.target]
         for target in targets:
             value = target.value if isinstance(target, cst.Element) else target
-            if m.matches(value, _DEL_KEY):
+            if m.matches(value, _matchers(self._key).delete):
                 self.report(node, self.MESSAGE)
                 return
 
@@ -134,7 +156,7 @@ class ReasoningContentDropped(Rule):
         for comparison in m.findall(test, m.Comparison()):
             assert isinstance(comparison, cst.Comparison)
             for target in comparison.comparisons:
-                if m.matches(target.operator, _EXCLUDING) and _contains_key(comparison):
+                if m.matches(target.operator, _EXCLUDING) and self._contains_key(comparison):
                     return True
                 if m.matches(target.operator, m.In()) and self._allowlist_without_key(target.comparator):
                     return True
@@ -142,13 +164,13 @@ class ReasoningContentDropped(Rule):
 
     def _allowlist_without_key(self, node: cst.BaseExpression) -> bool:
         """``k in ("role", "content")`` in a module that knows about ``reasoning_content``."""
-        if not isinstance(node, (cst.Tuple, cst.List, cst.Set)) or KEY not in self.context.text:
+        if not isinstance(node, (cst.Tuple, cst.List, cst.Set)) or self._key not in self.context.text:
             return False
         keys = {literal_value(e.value) for e in node.elements}
-        return "content" in keys and KEY not in keys and keys <= _MESSAGE_KEYS
+        return "content" in keys and self._key not in keys and keys <= _MESSAGE_KEYS
 
     def visit_Dict(self, node: cst.Dict) -> None:
-        if KEY not in self.context.text or not self._rebuilds_assistant_message(node):
+        if self._key not in self.context.text or not self._rebuilds_assistant_message(node):
             return
         self.report(node, self.MESSAGE)
 
