@@ -340,12 +340,14 @@ def run_fix(invocation: Invocation) -> int:
     return exit_code(report.findings, invocation)
 
 
-def why_left(finding: Finding, unsafe: bool) -> str:
+def why_left(finding: Finding, unsafe: bool, file_problem: str | None = None) -> str:
     if finding.fix is not None and finding.fix.applicability == "unsafe" and not unsafe:
         return "unsafe fix available: rerun with --unsafe-fixes" + (
             f" ({finding.unfixable_reason})" if finding.unfixable_reason else "")
+    if finding.fix is not None and file_problem is not None:
+        return f"fix not applied ({file_problem})"
     if finding.fix is not None:
-        return "fix not applied (it overlaps another fix or failed verification); rerun `fix`"
+        return "fix not applied (it overlaps another fix); rerun `fix`"
     if finding.unfixable_reason:
         return f"no fix: {finding.unfixable_reason}"
     return "no automatic fix: change it by hand"
@@ -366,7 +368,9 @@ def write_summary(out: TextIO, totals: FixTotals, left: Sequence[Finding], plan:
         return
     if left:
         out.write(f"{plural(len(left), 'finding')} left:\n")
+        problems = dict(totals.problems)
         for finding in left:
-            out.write(f"  {location_text(finding)}: {finding.code} {why_left(finding, plan.unsafe_fixes)}\n")
+            why = why_left(finding, plan.unsafe_fixes, problems.get(finding.path))
+            out.write(f"  {location_text(finding)}: {finding.code} {why}\n")
     else:
         out.write("No findings left.\n")

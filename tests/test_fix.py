@@ -282,3 +282,14 @@ def test_diff_refuses_what_fix_refuses(tmp_path: Path) -> None:
     assert b"0 files would change" in diff.stderr and message in diff.stderr
     assert message in fix.stdout
     assert real.read_bytes() == (FIX_FIXTURES / "openai_sync.py").read_bytes()
+
+
+def test_summary_says_why_a_refused_file_kept_its_findings(tmp_path: Path) -> None:
+    (tmp_path / "real.py").write_text(
+        'from openai import OpenAI\nclient = OpenAI()\n'
+        'client.chat.completions.create(model="deepseek-chat", messages=[])\n', encoding="utf-8")
+    (tmp_path / "link.py").symlink_to("real.py")
+    result = run_cli("fix", "link.py", cwd=tmp_path)
+    out = result.stdout.decode()
+    assert "link.py: not written: is a symbolic link" in out
+    assert "DSM001 fix not applied (not written: is a symbolic link" in out
