@@ -9,7 +9,6 @@ and its sampling parameters. Rules decide from this; they never re-derive it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
@@ -156,8 +155,7 @@ class RequestIndex:
     @cached_property
     def imported_roots(self) -> frozenset[str]:
         roots: set[str] = set()
-        module = self.context.module
-        for node in m.findall(module, m.Import() | m.ImportFrom()):
+        for node in self.context.nodes_of(cst.Import, cst.ImportFrom):
             if isinstance(node, cst.Import):
                 roots.update(_dotted(alias.name).split(".")[0] for alias in node.names)
             elif isinstance(node, cst.ImportFrom) and node.module is not None and not node.relative:
@@ -175,18 +173,6 @@ class RequestIndex:
         return self.parents.get(node)
 
     # -- finding requests --------------------------------------------------------------
-
-    @cached_property
-    def all(self) -> list[Request]:
-        found: list[Request] = []
-        for node in m.findall(self.context.module, m.Call() | m.Dict()):
-            request = self.request_for(node)  # type: ignore[arg-type]
-            if request is not None:
-                found.append(request)
-        return found
-
-    def deepseek_requests(self) -> Iterator[Request]:
-        return (r for r in self.all if r.model is not None)
 
     def request_for(self, node: cst.Call | cst.Dict) -> Request | None:
         key = id(node)

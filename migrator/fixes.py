@@ -126,7 +126,7 @@ class _Planner:
 
     def _compared_name(self) -> str | None:
         """Why the value's names are compared or used as a key somewhere in the module, if so."""
-        for node in _walk(self.context.module):
+        for node in self.context.nodes_of(cst.Name, cst.Attribute):
             if (isinstance(node, cst.Name) and node.value in self.names) or \
                     (isinstance(node, cst.Attribute) and node.attr.value in self.names):
                 what = self._test_of(node)
@@ -458,7 +458,7 @@ class _Planner:
         if isinstance(self.index.scope_of(klass), GlobalScope):
             self._expose(klass.name.value)
         owners = {"self", "cls", klass.name.value}
-        uses = [node for node in _walk(self.context.module)
+        uses = [node for node in self.context.nodes_of(cst.Attribute)
                 if isinstance(node, cst.Attribute) and node.attr.value == target.value]
         if not uses:
             raise Unfollowable(f"`{klass.name.value}.{target.value}` is not used in this module")
@@ -479,7 +479,7 @@ class _Planner:
             raise Unfollowable(f"`{owner}.{attribute}` is a per-instance default (`{owner}` declares "
                                "fields): instances may be created with another value")
         family = {owner}
-        classes = [node for node in _walk(self.context.module) if isinstance(node, cst.ClassDef)]
+        classes = [node for node in self.context.nodes_of(cst.ClassDef) if isinstance(node, cst.ClassDef)]
         grew = True
         while grew:  # subclasses of subclasses, by name
             grew = False
@@ -490,7 +490,7 @@ class _Planner:
                     if any(_assigns(a, attribute) for a in _class_assignments(other)):
                         raise Unfollowable(f"subclass `{other.name.value}` gives `{attribute}` "
                                            "another value")
-        for node in _walk(self.context.module):
+        for node in self.context.nodes_of(cst.Call):
             if isinstance(node, cst.Call) and set(attribute_chain(node.func)[-1:]) & family and \
                     attribute in call_keywords(node):
                 raise Unfollowable(f"an instance is created with its own `{attribute}=`")
@@ -520,7 +520,7 @@ class _Planner:
         if function.name.value == "__init__":  # called as the class
             klass = self._enclosing(function, cst.ClassDef)
             names += [klass.name.value] if klass is not None else []
-        for node in _walk(self.context.module):
+        for node in self.context.nodes_of(cst.Call):
             if not isinstance(node, cst.Call) or not set(attribute_chain(node.func)[-1:]) & set(names):
                 continue
             plain = [a for a in node.args if a.keyword is None and not a.star]

@@ -85,10 +85,25 @@ class ModuleContext:
         """A module whose strings name a gateway host (OpenRouter): `deepseek/…` is its slug."""
         if not self.catalog.is_gateway_text(self.text):
             return False
-        import libcst.matchers as m
-
-        strings = m.findall(self.module, m.SimpleString() | m.FormattedStringText())
+        strings = self.nodes_of(cst.SimpleString, cst.FormattedStringText)
         return any(self.catalog.is_gateway_text(getattr(node, "value", "")) for node in strings)
+
+    def nodes_of(self, *kinds: type[cst.CSTNode]) -> list[cst.CSTNode]:
+        """Every node of these kinds in the module, in source order; one walk per module."""
+        found: list[cst.CSTNode] = []
+        for kind in kinds:
+            found.extend(self._nodes_by_kind.get(kind, ()))
+        return found
+
+    @cached_property
+    def _nodes_by_kind(self) -> dict[type[cst.CSTNode], list[cst.CSTNode]]:
+        by_kind: dict[type[cst.CSTNode], list[cst.CSTNode]] = {}
+        stack: list[cst.CSTNode] = [self.module]
+        while stack:
+            node = stack.pop()
+            by_kind.setdefault(type(node), []).append(node)
+            stack.extend(reversed(node.children))
+        return by_kind
 
     @cached_property
     def strings(self) -> StringClaims:
