@@ -93,6 +93,18 @@ def test_two_workers_give_the_findings_of_one_in_the_same_order(
     assert [o.texts for o in pooled] == [o.texts for o in serial]
 
 
+def test_a_prefilter_shared_between_processes_gives_the_same_outcomes(
+    tree: Path, serial: list[FileOutcome], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = candidates_of(tree)
+    gone = replace(files[0], path=tree / "deleted-after-discovery.py", display="deleted.py")
+    monkeypatch.setattr(engine, "PREFILTER_POOL_THRESHOLD", 2)
+    pooled = list(run_files([gone, *files], plan(), workers=2))
+    assert summary(pooled[1:]) == summary(serial)
+    assert [f.code for f in pooled[0].findings] == ["DSM900"]
+    assert "no such file" in pooled[0].findings[0].message
+
+
 def test_the_prefilter_changes_no_finding(tree: Path, serial: list[FileOutcome]) -> None:
     unfiltered = list(run_files(candidates_of(tree), plan(prefilter=False), workers=2))
     assert summary(serial) == summary(unfiltered)
