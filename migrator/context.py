@@ -285,8 +285,8 @@ class RequestIndex:
     def _describe(self, request: Request) -> None:
         catalog = self.context.catalog
         arguments = request.arguments
-        effort_param = request.library.effort_param or "reasoning_effort"
-        if effort_param in arguments:
+        effort_param = request.library.effort_param  # None: the library has no such argument
+        if effort_param is not None and effort_param in arguments:
             request.effort_expr = arguments[effort_param]
             if isinstance(request.effort_expr, STRING_NODES):
                 request.effort = literal_value(request.effort_expr)
