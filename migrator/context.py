@@ -25,6 +25,7 @@ from libcst.metadata import (
 from migrator.catalog import ModelMatch
 from migrator.libraries import (
     BY_CALLABLE,
+    CALLABLE_TAILS,
     ENV_DEFAULT_CALLS,
     HTTP_PAYLOAD,
     LITELLM_PARAMS,
@@ -182,13 +183,30 @@ class RequestIndex:
             )
         return self._by_node[key]
 
+    @cached_property
+    def callable_names(self) -> frozenset[str]:
+        """Last names a library callable can be called by here: its own, or an import alias."""
+        names = set(CALLABLE_TAILS)
+        for node in self.context.nodes_of(cst.ImportFrom):
+            assert isinstance(node, cst.ImportFrom)
+            if isinstance(node.names, cst.ImportStar):
+                continue
+            for alias in node.names:
+                if alias.asname is not None and _dotted(alias.name) in CALLABLE_TAILS:
+                    names.add(_dotted(alias.asname.name))
+        return frozenset(names)
+
     def _library_of_call(self, node: cst.Call) -> tuple[Library, bool, str] | None:
         """The library, whether recognised by imports (not shape), and the callable's name."""
-        for name in self.qualified_names(node.func):
-            library = BY_CALLABLE.get(name)
-            if library is not None:
-                return library, True, name
-        chain = ".".join(attribute_chain(node.func))
+        names = attribute_chain(node.func)
+        # Qualified names need the scope analysis, the costliest metadata on a long module:
+        # only a call whose name could be a library callable pays for it.
+        if names and names[-1] in self.callable_names:
+            for name in self.qualified_names(node.func):
+                library = BY_CALLABLE.get(name)
+                if library is not None:
+                    return library, True, name
+        chain = ".".join(names)
         for library in METHOD_LIBRARIES:
             if any(chain.endswith("." + method) for method in library.methods):
                 confident = any(root in self.imported_roots for root in library.import_roots)

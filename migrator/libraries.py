@@ -167,6 +167,7 @@ LIBRARIES: tuple[Library, ...] = (
     LLAMA_INDEX, PYDANTIC_AI_AGENT, PYDANTIC_AI_MODEL,
 )
 BY_CALLABLE: dict[str, Library] = {name: lib for lib in LIBRARIES for name in lib.callables}
+CALLABLE_TAILS: frozenset[str] = frozenset(name.rsplit(".", 1)[-1] for name in BY_CALLABLE)
 METHOD_LIBRARIES: tuple[Library, ...] = tuple(lib for lib in LIBRARIES if lib.methods)
 
 # Calls whose keyword arguments are mapping entries (`extra_body=dict(...)`, pydantic-ai's
