@@ -72,7 +72,9 @@ def _component(text: str) -> str | None:
     if "[" in rest or "]" in rest:
         return None
     out.append(_wildcards(rest))
-    return "".join(out)
+    # A path component is never empty: without this, `*.py/*` would match the directory
+    # `a.py/` itself (its "component" after the slash being empty), which git does not.
+    return "(?=[^/])" + "".join(out)
 
 
 @dataclass(frozen=True)
