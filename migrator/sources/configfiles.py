@@ -112,11 +112,8 @@ class _Scan:
             self.mentions(piece)
 
     def mentions(self, piece: Piece) -> None:
-        raw = self.text[piece.start : piece.end]
-        for mention in self.catalog.mentions(raw, gateway_module=self.gateway):
-            verdict = mention_verdict(mention.match, self.catalog, self.judgement.today,
-                                      self.judgement.successor_of(mention.match.model))
-            self.add("DSM002", piece.start + mention.start, piece.start + mention.end, verdict)
+        self.findings.extend(mention_findings(self.text, self.request, self.judgement,
+                                              start=piece.start, end=piece.end, lines=self.lines))
 
     def whole_value(self, piece: Piece) -> bool:
         """Report a value or key that is one thing as a whole; False when it is not."""
