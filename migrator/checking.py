@@ -33,7 +33,7 @@ def build_report(invocation: Invocation, outcomes: list[FileOutcome]) -> Report:
     findings = [finding for outcome in outcomes for finding in outcome.findings]
     texts = {outcome.display: outcome.texts for outcome in outcomes if outcome.texts}
     return Report(findings=findings, files_scanned=len(outcomes), today=invocation.plan.today,
-                  catalog=invocation.catalog, texts=texts,
+                  texts=texts,
                   files=[outcome.display for outcome in outcomes])
 
 

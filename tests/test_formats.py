@@ -25,7 +25,6 @@ from urllib.parse import unquote
 import jsonschema
 import pytest
 
-from migrator.catalog import load_catalog
 from migrator.findings import Finding, Fix, Severity, Span, TextEdit
 from migrator.reporting import Report, render
 from migrator.reporting.ci import fingerprints, located_message
@@ -93,7 +92,6 @@ def shared_report(findings: list[Finding] | None = None,
         findings=shared_findings() if findings is None else findings,
         files_scanned=4,
         today=TODAY_DT,
-        catalog=load_catalog(None),
         texts={ODD_PY: {None: ODD_TEXT}, NOTEBOOK: {1: NOTEBOOK_CELL}} if texts is None else texts,
         files=[CLEAN, ODD_PY, NOTEBOOK, BROKEN],
     )

@@ -9,7 +9,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, TextIO
 
 from migrator import __version__
-from migrator.catalog import Catalog, format_utc, parse_utc
+from migrator.catalog import format_utc, parse_utc
 from migrator.findings import Finding, Severity
 
 if TYPE_CHECKING:
@@ -33,7 +33,6 @@ class Report:
     findings: list[Finding]
     files_scanned: int
     today: datetime
-    catalog: Catalog
     texts: dict[str, dict[int | None, str]] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)  # every file scanned, for per-file formats
     version: str = __version__
