@@ -121,6 +121,7 @@ def resolve(paths: tuple[str, ...], options: dict[str, Any]) -> Invocation:
         unsafe_fixes=bool(settings.unsafe_fixes),
         explicit_target=settings.target is not None,
         project_root=settings.project_root,
+        public_api=settings.public_api,
     )
     output_format = options.get("output_format") or ("full" if sys.stdout.isatty() else "concise")
     workers = options.get("workers") or default_workers()

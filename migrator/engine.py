@@ -53,6 +53,7 @@ class Plan:
     prefilter: bool = True
     explicit_target: bool = False
     project_root: Path | None = None
+    public_api: tuple[str, ...] = ()
 
 
 @dataclass
@@ -112,7 +113,7 @@ def judgement_for(plan: Plan) -> object:
     from migrator.rules.base import Judgement
 
     return Judgement(catalog_for(plan.catalog_path), plan.today, plan.target, plan.unsafe_fixes,
-                     plan.explicit_target, plan.project_root)
+                     plan.explicit_target, plan.project_root, plan.public_api)
 
 
 # libcst needs about a minute and gigabytes of memory per few MB of source; files this

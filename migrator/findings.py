@@ -35,13 +35,25 @@ class TextEdit:
     """Replace ``document[start:end]`` (character offsets) with ``text``.
 
     ``cell`` names the notebook cell (0-based) whose source is the document;
-    ``None`` means the whole decoded file.
+    ``None`` means the whole decoded file. ``path`` names another file of the project
+    (its real path) when a fix spans files; ``None`` is the finding's own file.
     """
 
     start: int
     end: int
     text: str
     cell: int | None = None
+    path: str | None = None
+
+
+@dataclass(frozen=True)
+class RequestRef:
+    """A request a model value reaches: where it is written and which library sends it."""
+
+    path: str
+    line: int
+    column: int
+    library: str
 
 
 @dataclass(frozen=True)
@@ -49,6 +61,12 @@ class Fix:
     applicability: Applicability
     description: str
     edits: tuple[TextEdit, ...]
+    # The other files the edits were planned on: (real path, sha256 of the bytes read).
+    inputs: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def spans_files(self) -> bool:
+        return any(edit.path is not None for edit in self.edits)
 
 
 @dataclass(frozen=True)
@@ -77,6 +95,8 @@ class Finding:
     unfixable_reason: str | None = field(default=None, compare=False)
     # The last line of the string a finding sits in: a suppression comment there counts too.
     anchor_line: int | None = field(default=None, compare=False)
+    # DSM001: the requests the value reaches anywhere in the project.
+    requests: tuple[RequestRef, ...] = field(default=(), compare=False)
 
     @property
     def sort_key(self) -> tuple[str, int, int, int, str]:

@@ -53,7 +53,7 @@ def wanted(finding: Finding, unsafe: bool) -> bool:
 
 
 def _overlap(a: TextEdit, b: TextEdit) -> bool:
-    if a.cell != b.cell or a == b:
+    if a.cell != b.cell or a.path != b.path or a == b:
         return False
     if a.start == a.end == b.start == b.end:
         return True
@@ -192,7 +192,8 @@ def fix_bytes(candidate: Candidate, data: bytes, plan: FixPlan) -> tuple[FixOutc
     outcome, document = analyse_bytes(candidate, data, plan)
     result = FixOutcome(outcome.display, outcome.findings, outcome.texts, parsed=True)
     render = getattr(document, "render", None)
-    fixes = select_fixes(outcome.findings, plan.unsafe_fixes)
+    # A fix that spans files is written by the main process, all its files together.
+    fixes = [f for f in select_fixes(outcome.findings, plan.unsafe_fixes) if not f.spans_files]
     if render is None or not fixes:
         return result, data
     edits = unique_edits(fixes)
@@ -319,6 +320,7 @@ def run_fix(invocation: Invocation) -> int:
     with progress_reporter(len(files), invocation.progress_allowed) as advance:
         outcomes.extend(run_files(files, plan, worker=fix_chunk, workers=invocation.workers,
                                   on_progress=advance))
+    outcomes = _apply_cross_file_fixes(files, outcomes, plan)
     totals = FixTotals()
     for done in outcomes:
         if isinstance(done, FixOutcome):
@@ -338,6 +340,56 @@ def run_fix(invocation: Invocation) -> int:
         return EXIT_FINDINGS if totals.files_changed and not invocation.options.get("exit_zero") \
             else EXIT_OK
     return exit_code(report.findings, invocation)
+
+
+def _apply_cross_file_fixes(files: Sequence[Candidate], outcomes: list[FileOutcome],
+                            plan: FixPlan) -> list[FileOutcome]:
+    """Plan, verify and write (or diff) the fixes that span files, after the workers."""
+    import os
+
+    from migrator.transaction import plan_transaction, refreshed_outcomes, write_all
+
+    targets: set[str] = set()
+    origins: set[str] = set()
+    for outcome in outcomes:
+        for finding in outcome.findings:
+            fix = finding.fix
+            if fix is not None and fix.spans_files and wanted(finding, plan.unsafe_fixes):
+                origins.add(outcome.display)
+                targets.update(edit.path for edit in fix.edits if edit.path is not None)
+    if not origins:
+        return outcomes
+    involved = [c for c in files if c.display in origins or os.path.realpath(c.path) in targets]
+    transaction = plan_transaction(involved, plan)
+    if not plan.diff:
+        write_all(transaction)
+    refreshed = refreshed_outcomes(transaction, files, plan)
+    changed = {change.display: change for change in transaction.changes}
+    updated: list[FileOutcome] = []
+    for outcome in outcomes:
+        change = changed.pop(outcome.display, None)
+        if change is None:
+            updated.append(outcome)
+            continue
+        base = refreshed.get(outcome.display, outcome)
+        done = FixOutcome(outcome.display, base.findings, base.texts, parsed=True)
+        done.applied = (outcome.applied if isinstance(outcome, FixOutcome) and not plan.diff else 0)
+        done.changed = True
+        if plan.diff:
+            done.diff = unified_diff(outcome.display, change.old, change.new)
+        updated.append(done)
+    for change in changed.values():  # a file the run did not list (it names no DeepSeek ID)
+        extra = FixOutcome(change.display, changed=True)
+        if plan.diff:
+            extra.diff = unified_diff(change.display, change.old, change.new)
+        updated.append(extra)
+    if updated:
+        first = next((o for o in updated if isinstance(o, FixOutcome)), None)
+        if first is not None:
+            first.applied += transaction.applied
+    for display, problem in transaction.problems:
+        updated.append(FixOutcome(display, problem=problem))
+    return updated
 
 
 def why_left(finding: Finding, unsafe: bool, file_problem: str | None = None) -> str:

@@ -48,6 +48,8 @@ class Settings:
     catalog_path: Path | None = None
     project_root: Path = field(default_factory=Path.cwd)
     config_path: Path | None = None
+    # Packages that code outside the project imports: their names keep fixes unsafe.
+    public_api: tuple[str, ...] = ()
 
     def with_overrides(self, **changes: Any) -> Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -184,6 +186,7 @@ _KEYS: Mapping[str, tuple[str, Any]] = {
     "force-exclude": ("force_exclude", _bool),
     "respect-gitignore": ("respect_gitignore", _bool),
     "unsafe-fixes": ("unsafe_fixes", _bool),
+    "public-api": ("public_api", lambda v, k, p: tuple(_str_list(v, k, p))),
     "catalog": ("catalog_path", lambda v, k, p: (p.parent / str(v))),
     "today": ("today", lambda v, k, p: parse_today(str(v), f"{p}: today")),
 }

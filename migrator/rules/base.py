@@ -15,7 +15,7 @@ from libcst.metadata import BaseMetadataProvider, MetadataWrapper, PositionProvi
 from libcst.metadata.base_provider import LazyValue  # type: ignore[attr-defined]
 
 from migrator.catalog import Catalog, ModelEntry, ModelMatch
-from migrator.findings import Finding, Fix, Severity, Span, TextEdit
+from migrator.findings import Finding, Fix, RequestRef, Severity, Span, TextEdit
 from migrator.rules.meta import RuleMeta
 from migrator.sources.text import LineIndex
 from migrator.strings import StringClaims, StringNode
@@ -37,6 +37,7 @@ class Judgement:
     explicit_target: bool = False  # --target or `target =` given, rather than the default
     # Where other modules may import a public name from (fix safety); None: not looked at.
     project_root: Path | None = None
+    public_api: tuple[str, ...] = ()  # packages code outside the project imports
 
     def successor_of(self, model: ModelEntry) -> str:
         """What a retired ID is rewritten to: the chosen target, else the catalog's successor.
@@ -202,6 +203,7 @@ class Rule(RuleMeta, FastBatchableVisitor):
         fix: Fix | None = None,
         unfixable_reason: str | None = None,
         anchor: cst.CSTNode | None = None,
+        requests: tuple[RequestRef, ...] = (),
     ) -> None:
         span = where if isinstance(where, Span) else self.context.node_span(where)
         anchor_line = self.context.node_span(anchor).end_line if anchor is not None else None
@@ -218,6 +220,7 @@ class Rule(RuleMeta, FastBatchableVisitor):
                 fix=fix,
                 unfixable_reason=unfixable_reason,
                 anchor_line=anchor_line,
+                requests=requests,
             )
         )
 

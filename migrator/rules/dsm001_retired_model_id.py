@@ -121,6 +121,7 @@ class RetiredModelId(WholeStringRule):
             deadline=verdict.deadline,
             fix=plan.fix,
             unfixable_reason=plan.unfixable_reason,
+            requests=plan.requests,
         )
 
 

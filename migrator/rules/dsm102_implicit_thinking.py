@@ -11,10 +11,10 @@ import libcst.matchers as m
 
 from migrator.context import Request, attribute_chain
 from migrator.findings import Fix, Severity
-from migrator.fixes import Unfollowable, thinking_switch_edits
 from migrator.rules._support import quote_of
 from migrator.rules.base import RequestRule
 from migrator.rules.meta import Invalid, Valid
+from migrator.switch import Unfollowable, thinking_switch_edits
 
 _PREFIX_MESSAGE = m.Dict(elements=[
     m.ZeroOrMore(),

@@ -19,11 +19,12 @@ def read(data: bytes, request: ReadRequest, judgement: Judgement) -> Document:
     document = Document(findings=findings, texts={None: decoded.text})
     if analysis.parsed:
         document.render = decoded.render
-        document.reparse = _parses
+        document.reparse = parses_bytes
     return document
 
 
-def _parses(data: bytes) -> bool:
+def parses_bytes(data: bytes) -> bool:
+    """Whether a Python file's bytes decode and parse (the check every rewrite must pass)."""
     from migrator.analysis import parses
 
     try:

@@ -1,0 +1,754 @@
+"""Where a model value goes: every use, in this module and in every module that imports it.
+
+A value is followed through plain plumbing — assignment to one name, a module-level
+name imported by other modules of the project, a function default or an argument of a
+project function, a class attribute read through ``self`` — to the requests it reaches.
+Text that is only printed or logged is a harmless use. Any other use stops the
+follow with :class:`Unfollowable`, whose message names the use and where it is: a
+comparison, a lookup key, a container, a call the tool does not know, a store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+import libcst as cst
+from libcst.metadata import (
+    ClassScope,
+    ExpressionContext,
+    ExpressionContextProvider,
+    GlobalScope,
+    ScopeProvider,
+)
+
+from migrator.catalog import ModelMatch
+from migrator.context import STRING_NODES, Request, attribute_chain, call_keywords
+from migrator.distinctions import assigns, class_assignments
+from migrator.libraries import PAYLOAD_KEYWORDS, PAYLOAD_METHODS
+from migrator.project import ImportBinding, Project
+from migrator.rules.base import Judgement, Location, ModuleContext
+from migrator.strings import StringNode
+from migrator.switch import Unfollowable
+
+_N = TypeVar("_N", bound=cst.CSTNode)
+MAX_DEPTH = 8  # how many bindings a value may pass through before we stop following it
+# Classes whose class-level assignments are per-instance defaults (a constructor keyword).
+FIELD_DECORATORS = ("dataclass", "define", "frozen", "mutable")
+FIELD_BASES = ("BaseModel", "BaseSettings", "NamedTuple", "TypedDict", "Struct", "RootModel")
+LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
+LOGGER_NAMES = frozenset({"logger", "log", "logging", "LOGGER", "LOG", "_logger", "_log", "_LOGGER"})
+
+
+@dataclass(frozen=True)
+class Reached:
+    """A request the value reaches, in the module (context) where the request is written."""
+
+    request: Request
+    context: ModuleContext
+
+
+@dataclass
+class FlowState:
+    """What one follow shares across the modules it walks through."""
+
+    origin: ModuleContext
+    node: StringNode
+    match: ModelMatch
+    disable: bool
+    project: Project | None
+    names: set[str] = field(default_factory=set)  # names and attributes the value is bound to
+    visited: set[tuple[str, str, int]] = field(default_factory=set)
+    inputs: dict[str, str] = field(default_factory=dict)  # real path -> sha256 of foreign files
+    reached: list[Reached] = field(default_factory=list)  # every request found, in order
+    shown: int = 0  # uses that only print or log the value
+    # Why the fix cannot be safe although the follow went on (a value that may come from outside).
+    caveats: list[str] = field(default_factory=list)
+
+    def real_path_of(self, context: ModuleContext) -> str | None:
+        """The file of a context loaded from another module; None for the origin's own."""
+        return None if context is self.origin else _REAL_PATHS.get(id(context))
+
+
+class ValueFlow:
+    """Follows a value inside one module; crosses to importing modules through the project."""
+
+    def __init__(self, context: ModuleContext, state: FlowState) -> None:
+        self.context = context
+        self.index = context.requests
+        self.state = state
+
+    # -- where a use is ---------------------------------------------------------------
+
+    def where(self, node: cst.CSTNode) -> str:
+        line = self.context.node_span(node).line
+        cell = self.context.location.cell
+        place = f"cell {cell + 1}:{line}" if cell is not None else str(line)
+        return f"{self.context.location.path}:{place}"
+
+    @property
+    def real_path(self) -> str | None:
+        path = self.context.location.path
+        if path == "-" or self.context.location.cell is not None or not path.endswith((".py", ".pyi")):
+            return None
+        return os.path.realpath(path)
+
+    # -- the uses of an expression ----------------------------------------------------
+
+    def flows(self, expr: cst.CSTNode, depth: int) -> list[Reached]:
+        """Every request this expression's value reaches; raises when a use is not followed."""
+        if depth > MAX_DEPTH:
+            raise Unfollowable(f"the value passes through too many names (at {self.where(expr)})")
+        parent = self.index.parent(expr)
+        if isinstance(parent, cst.Arg) and parent.value is expr:
+            return self._flows_from_argument(parent, expr, depth)
+        if isinstance(parent, cst.FormattedStringExpression) and self._only_shown(parent):
+            self.state.shown += 1
+            return []
+        if isinstance(parent, cst.DictElement) and parent.value is expr:
+            return self._flows_from_dict_value(parent, expr)
+        if isinstance(parent, cst.Assign) and parent.value is expr:
+            if len(parent.targets) == 1 and isinstance(parent.targets[0].target, cst.Name):
+                return self._flows_of_name(parent.targets[0].target, depth)
+            raise Unfollowable(f"the value is assigned to something other than one name at "
+                               f"{self.where(parent)}")
+        if isinstance(parent, cst.AnnAssign) and parent.value is expr and isinstance(parent.target, cst.Name):
+            return self._flows_of_name(parent.target, depth)
+        if isinstance(parent, cst.Param) and parent.default is expr:
+            return self._flows_of_parameter(parent, depth)
+        tested = self.test_of(expr)
+        if tested is not None:
+            raise Unfollowable(f"{_source_name(expr)} is {tested} at {self.where(expr)}; a rename "
+                               "alone changes what the code decides", plain=False)
+        raise Unfollowable(f"{_source_name(expr)} is used where the tool cannot tell which request "
+                           f"it reaches ({self.where(expr)})", plain=not isinstance(
+                               parent, (cst.Element, cst.Return, cst.Yield)))
+
+    def _reached(self, request: Request) -> Reached:
+        reached = Reached(request, self.context)
+        self.state.reached.append(reached)
+        return reached
+
+    def test_of(self, expr: cst.CSTNode) -> str | None:
+        """What the code does with ``expr`` when it tests it: a comparison operand or a lookup key."""
+        current, parent = expr, self.index.parent(expr)
+        while isinstance(parent, (cst.Tuple, cst.List, cst.Set, cst.Element, cst.ComparisonTarget)):
+            current, parent = parent, self.index.parent(parent)
+        if isinstance(parent, cst.Comparison) or (
+                isinstance(parent, cst.Match) and parent.subject is current):
+            return "compared with other values"
+        if isinstance(parent, cst.Index) and isinstance(self.index.parent(parent), cst.SubscriptElement):
+            return "used as a key"
+        if isinstance(parent, cst.DictElement) and parent.key is current:
+            return "used as a key"
+        if isinstance(parent, cst.Attribute) and parent.value is current and \
+                parent.attr.value in ("startswith", "endswith", "lower", "upper", "split", "replace",
+                                      "casefold", "strip", "find", "index", "partition", "count"):
+            return f"inspected with `.{parent.attr.value}()`"
+        return None
+
+    def _only_shown(self, part: cst.FormattedStringExpression) -> bool:
+        """An f-string part whose f-string is only printed or logged."""
+        string = self.index.parent(part)
+        return isinstance(string, cst.FormattedString) and self._is_shown_argument(string)
+
+    def _is_shown_argument(self, expr: cst.CSTNode) -> bool:
+        argument = self.index.parent(expr)
+        if not isinstance(argument, cst.Arg) or argument.value is not expr:
+            return False
+        call = self.index.parent(argument)
+        return isinstance(call, cst.Call) and _is_print_or_log(call)
+
+    def _flows_from_argument(self, argument: cst.Arg, expr: cst.CSTNode, depth: int) -> list[Reached]:
+        call = self.index.parent(argument)
+        if not isinstance(call, cst.Call):
+            raise Unfollowable(f"the value is passed to something the tool cannot follow "
+                               f"({self.where(argument)})")
+        if self.index.env_default(call) is expr:
+            self.state.caveats.append(
+                f"{_env_name(call)} is read from the environment at {self.where(call)}: another model "
+                "set there would get this fix's thinking setting too")
+            return self.flows(call, depth + 1)
+        request = self.index.request_for(call)
+        if request is not None and request.model_expr is expr:
+            return [self._reached(request)]
+        if _is_print_or_log(call) and argument.keyword is None:
+            self.state.shown += 1
+            return []
+        function = self._project_function(call)
+        if function is not None:
+            context, definition = function
+            param = _parameter_for(definition, call, argument)
+            if param is not None:
+                return ValueFlow(context, self.state).flows_into_parameter(param, depth + 1)
+        shown = ".".join(attribute_chain(call.func)) or "a call"
+        raise Unfollowable(f"the value is passed to `{shown}()` at {self.where(call)}, which is not "
+                           "a recognised request (it may look the name up)")
+
+    def _flows_from_dict_value(self, element: cst.DictElement, expr: cst.CSTNode) -> list[Reached]:
+        container = self.index.parent(element)
+        if isinstance(container, cst.Dict):
+            request = self.index.request_for(container)
+            if request is not None and request.model_expr is expr:
+                self._require_sent_payload(request)
+                return [self._reached(request)]
+        raise Unfollowable(f"the value is stored in a dict the tool cannot follow to a request "
+                           f"({self.where(element)})")
+
+    # -- names ----------------------------------------------------------------------
+
+    def _flows_of_name(self, target: cst.Name, depth: int) -> list[Reached]:
+        scope = self.index.scope_of(target)
+        if scope is None:
+            raise Unfollowable(f"`{target.value}` has no scope information")
+        if isinstance(scope, ClassScope):
+            return self._flows_of_class_attribute(target, depth)
+        self.state.names.add(target.value)
+        assignments = list(scope.assignments[target.value])
+        if len(assignments) != 1:
+            raise Unfollowable(f"`{target.value}` is assigned more than once in "
+                               f"{self.context.location.path}")
+        accesses = [access.node for access in assignments[0].references]
+        reached = self._flows_of_accesses(target.value, accesses, depth)
+        if isinstance(scope, GlobalScope):
+            reached += self.flows_through_importers(target.value, depth)
+        elif not accesses:
+            raise Unfollowable(f"`{target.value}` is not used (at {self.where(target)})")
+        return reached
+
+    def _flows_of_accesses(self, name: str, nodes: Sequence[cst.CSTNode], depth: int) -> list[Reached]:
+        reached: list[Reached] = []
+        for node in nodes:
+            if not isinstance(node, cst.Name):
+                raise Unfollowable(f"`{name}` is used in a way the tool cannot follow ({self.where(node)})")
+            reached.extend(self.flows(node, depth + 1))
+        return reached
+
+    # -- other modules --------------------------------------------------------------
+
+    def flows_through_importers(self, name: str, depth: int) -> list[Reached]:
+        """The requests ``name`` (a module-level name here) reaches in the modules importing it."""
+        if self.context.location.cell is not None:
+            outside = self.context.location.outside_text
+            if outside and _mentions(outside, name):
+                raise Unfollowable(f"`{name}` is also used in another cell of this notebook")
+            return []
+        project, path = self.state.project, self.real_path
+        if project is None or path is None:
+            return []
+        module = project.module_of(path)
+        if module is None:
+            return []
+        if project.is_public(module) and not name.startswith("_"):
+            raise Unfollowable(f"`{name}` is public API of `{module}` (`public-api` setting): code "
+                               "outside the project may import it")
+        reached: list[Reached] = []
+        for binding in project.importers(module, name):
+            if binding.importer == path:
+                continue
+            key = (binding.importer, binding.local, binding.line)
+            if key in self.state.visited:
+                continue
+            self.state.visited.add(key)
+            flow = self._flow_in(binding)
+            reached.extend(flow.flows_of_binding(binding, name, depth + 1))
+        return reached
+
+    def _flow_in(self, binding: ImportBinding) -> ValueFlow:
+        context = load_context(binding.importer, self.context.judgement, self.state)
+        if context is None:
+            raise Unfollowable(f"{display_path(binding.importer)} imports `{binding.local}` but "
+                               "cannot be parsed")
+        return ValueFlow(context, self.state)
+
+    def flows_of_binding(self, binding: ImportBinding, name: str, depth: int) -> list[Reached]:
+        where = f"{self.context.location.path}:{binding.line}"
+        if binding.kind == "star":
+            raise Unfollowable(f"{where} imports everything (`*`) from the module of `{name}`")
+        scope = self._global_scope()
+        assignments = list(scope.assignments[binding.local]) if scope is not None else []
+        if len(assignments) != 1:
+            raise Unfollowable(f"`{binding.local}` is bound more than once in {self.context.location.path}")
+        accesses = [access.node for access in assignments[0].references]
+        if binding.kind == "name":
+            self.state.names.add(binding.local)
+            reached = self._flows_of_accesses(binding.local, accesses, depth)
+            return reached + self.flows_through_importers(binding.local, depth)
+        reached = []
+        for node in accesses:
+            use = _attribute_use(self.index, node, (*binding.attributes, name))
+            if use is None:
+                if _reaches_other_attribute(self.index, node, binding.attributes):
+                    continue
+                raise Unfollowable(f"the module holding `{name}` is passed on at {self.where(node)}")
+            if self.context.metadata_of(ExpressionContextProvider, use) is ExpressionContext.STORE:
+                raise Unfollowable(f"`{name}` is set again at {self.where(use)}")
+            reached.extend(self.flows(use, depth + 1))
+        return reached
+
+    def _global_scope(self) -> GlobalScope | None:
+        scope = self.context.metadata_of(ScopeProvider, self.context.module)
+        return scope if isinstance(scope, GlobalScope) else None
+
+    def _project_function(self, call: cst.Call) -> tuple[ModuleContext, cst.FunctionDef] | None:
+        """The project function a call calls by its name (in this module or imported)."""
+        if not isinstance(call.func, cst.Name):
+            return None
+        name = call.func.value
+        for assignment in self.index.assignments_of(call.func):
+            node = assignment.node
+            if isinstance(node, cst.FunctionDef) and isinstance(self.index.scope_of(node), GlobalScope):
+                return self.context, node
+            if isinstance(node, cst.ImportFrom):
+                return self._imported_function(node, name)
+        return None
+
+    def _imported_function(self, statement: cst.ImportFrom,
+                           local: str) -> tuple[ModuleContext, cst.FunctionDef] | None:
+        project, path = self.state.project, self.real_path
+        if project is None or path is None or isinstance(statement.names, cst.ImportStar):
+            return None
+        for alias in statement.names:
+            bound = alias.asname.name if alias.asname is not None else alias.name
+            if not isinstance(bound, cst.Name) or bound.value != local:
+                continue
+            module = project.resolve_from(path, _dotted(statement.module), len(statement.relative))
+            target = project.file_of(module) if module is not None else None
+            if target is None:
+                return None
+            context = load_context(target, self.context.judgement, self.state)
+            if context is None:
+                return None
+            original = _dotted(alias.name)
+            for node in context.nodes_of(cst.FunctionDef):
+                if isinstance(node, cst.FunctionDef) and node.name.value == original and \
+                        isinstance(context.requests.scope_of(node), GlobalScope):
+                    return context, node
+        return None
+
+    # -- functions ------------------------------------------------------------------
+
+    def _flows_of_parameter(self, param: cst.Param, depth: int) -> list[Reached]:
+        return self.flows_into_parameter(param, depth)
+
+    def flows_into_parameter(self, param: cst.Param, depth: int) -> list[Reached]:
+        """The requests a parameter reaches; every value it can hold must agree (default, callers)."""
+        function = self.enclosing(param, cst.FunctionDef)
+        if function is None:
+            raise Unfollowable(f"the value is a lambda's default ({self.where(param)})")
+        if function.decorators:
+            raise Unfollowable(f"`{function.name.value}` is decorated ({self.where(function)}): "
+                               "what calls it, with which values, is not visible")
+        key = (self.context.location.path, f"param:{function.name.value}.{param.name.value}", 0)
+        if key in self.state.visited:
+            return []
+        self.state.visited.add(key)
+        self._require_agreeing_sources(function, param)
+        scope = self.index.scope_of(function.body)
+        if scope is None:
+            raise Unfollowable("no scope information")
+        self.state.names.add(param.name.value)
+        assignments = list(scope.assignments[param.name.value])
+        if len(assignments) != 1:
+            raise Unfollowable(f"`{param.name.value}` is reassigned in `{function.name.value}` "
+                               f"({self.where(function)})")
+        accesses = [access.node for access in assignments[0].references]
+        if not accesses:
+            raise Unfollowable(f"`{param.name.value}` is not used in `{function.name.value}`")
+        return self._flows_of_accesses(param.name.value, accesses, depth)
+
+    def _require_agreeing_sources(self, function: cst.FunctionDef, param: cst.Param) -> None:
+        """Every value the parameter may hold needs the thinking state this fix writes."""
+        sources: list[tuple[str, cst.CSTNode, ModuleContext]] = []
+        if param.default is not None:
+            sources.append((f"its default ({self.where(param.default)})", param.default, self.context))
+        for context, call in self._callers(function):
+            passed = _argument_for(function, param, call)
+            if isinstance(passed, bool):
+                raise Unfollowable(f"`{function.name.value}` is called with `*args`/`**kwargs` at "
+                                   f"{ValueFlow(context, self.state).where(call)}")
+            if passed is not None:
+                sources.append((ValueFlow(context, self.state).where(passed), passed, context))
+        ours = "disabled" if self.state.disable else "enabled"
+        for where, value, context in sources:
+            state = _thinking_of_source(context, value)
+            if state is None:
+                raise Unfollowable(f"`{function.name.value}` gets another `{param.name.value}` at "
+                                   f"{where}, a value the tool cannot follow")
+            if state[1] != ours:
+                both = f"`{self.state.match.spelled}` and `{state[0]}`"
+                raise Unfollowable(f"`{function.name.value}` is called with {both} ({where}): one "
+                                   "request cannot keep both thinking states", merges=True)
+
+    def _callers(self, function: cst.FunctionDef) -> list[tuple[ModuleContext, cst.Call]]:
+        """Calls of ``function`` in this module and in the modules that import it."""
+        name = function.name.value
+        owner: str | None = None
+        if function.name.value == "__init__" or isinstance(self.index.scope_of(function), ClassScope):
+            klass = self.enclosing(function, cst.ClassDef)
+            owner = klass.name.value if klass is not None else None
+        names = {name} | ({owner} if owner and name == "__init__" else set())
+        found = [(self.context, call) for call in _calls_named(self.context, names)]
+        self._require_only_called(function)
+        exported = owner or name
+        project, path = self.state.project, self.real_path
+        if project is None or path is None:
+            return found
+        module = project.module_of(path)
+        if module is None:
+            return found
+        if project.is_public(module) and not exported.startswith("_"):
+            raise Unfollowable(f"`{exported}` is public API of `{module}` (`public-api` setting): "
+                               "callers outside the project may pass other values")
+        for binding in project.importers(module, exported):
+            if binding.importer == path:
+                continue
+            if binding.kind == "star":
+                raise Unfollowable(f"{display_path(binding.importer)}:{binding.line} imports everything "
+                                   f"(`*`) from the module of `{exported}`")
+            context = load_context(binding.importer, self.context.judgement, self.state)
+            if context is None:
+                raise Unfollowable(f"{display_path(binding.importer)} imports `{exported}` but cannot "
+                                   "be parsed")
+            local = {binding.local if binding.kind == "name" else exported}
+            if owner is not None and name != "__init__":
+                local = {name}  # a method: its calls look like `obj.name(...)`
+            elif owner is not None:
+                local |= {binding.local}
+            found.extend((context, call) for call in _calls_named(context, local))
+        return found
+
+    def _require_only_called(self, function: cst.FunctionDef) -> None:
+        """A function handed on as a value may be called anywhere, with anything."""
+        scope = self.index.scope_of(function)
+        if scope is None:
+            return
+        for assignment in scope.assignments[function.name.value]:
+            for access in assignment.references:
+                parent = self.index.parent(access.node)
+                if not (isinstance(parent, cst.Call) and parent.func is access.node):
+                    raise Unfollowable(f"`{function.name.value}` is handed on as a value at "
+                                       f"{self.where(access.node)}: its callers are not all visible")
+
+    # -- class attributes --------------------------------------------------------------
+
+    def _flows_of_class_attribute(self, target: cst.Name, depth: int) -> list[Reached]:
+        klass = self.enclosing(target, cst.ClassDef)
+        if klass is None:
+            raise Unfollowable("class attribute outside a class")
+        if len([a for a in class_assignments(klass) if assigns(a, target.value)]) != 1:
+            raise Unfollowable(f"`{target.value}` is assigned more than once in its class")
+        self.state.names.add(target.value)
+        self._require_class_wide(klass, target.value)
+        if isinstance(self.index.scope_of(klass), GlobalScope):
+            self._require_class_not_imported(klass)
+        owners = {"self", "cls", klass.name.value}
+        uses = [node for node in self.context.nodes_of(cst.Attribute)
+                if isinstance(node, cst.Attribute) and node.attr.value == target.value]
+        if not uses:
+            raise Unfollowable(f"`{klass.name.value}.{target.value}` is not used in this module")
+        reached: list[Reached] = []
+        for use in uses:
+            if not (isinstance(use.value, cst.Name) and use.value.value in owners):
+                raise Unfollowable(f"`.{target.value}` is read through an object the tool cannot "
+                                   f"follow ({self.where(use)})")
+            found = self.flows(use, depth + 1)
+            if any(r.request.source.literal is not self.state.node for r in found):
+                raise Unfollowable(f"`.{target.value}` may hold another value where it is read "
+                                   f"({self.where(use)})")
+            reached.extend(found)
+        return reached
+
+    def _require_class_not_imported(self, klass: cst.ClassDef) -> None:
+        project, path = self.state.project, self.real_path
+        if self.context.location.cell is not None:
+            if _mentions(self.context.location.outside_text, klass.name.value):
+                raise Unfollowable(f"`{klass.name.value}` is also used in another cell of this notebook")
+            return
+        if project is None or path is None:
+            return
+        module = project.module_of(path)
+        if module is None:
+            return
+        for binding in project.importers(module, klass.name.value):
+            if binding.importer != path:
+                raise Unfollowable(f"`{klass.name.value}` is imported by "
+                                   f"{display_path(binding.importer)}:{binding.line}: subclasses or "
+                                   "instances there may give the attribute another value")
+
+    def _require_class_wide(self, klass: cst.ClassDef, attribute: str) -> None:
+        """The attribute holds this one value for every instance, or raise."""
+        owner = klass.name.value
+        if _declares_fields(klass):
+            raise Unfollowable(f"`{owner}.{attribute}` is a per-instance default (`{owner}` declares "
+                               "fields): instances may be created with another value")
+        family = {owner}
+        classes = [node for node in self.context.nodes_of(cst.ClassDef) if isinstance(node, cst.ClassDef)]
+        grew = True
+        while grew:  # subclasses of subclasses, by name
+            grew = False
+            for other in classes:
+                if other.name.value not in family and _base_names(other) & family:
+                    family.add(other.name.value)
+                    grew = True
+                    if any(assigns(a, attribute) for a in class_assignments(other)):
+                        raise Unfollowable(f"subclass `{other.name.value}` gives `{attribute}` "
+                                           "another value")
+        for node in self.context.nodes_of(cst.Call):
+            if isinstance(node, cst.Call) and set(attribute_chain(node.func)[-1:]) & family and \
+                    attribute in call_keywords(node):
+                raise Unfollowable(f"an instance is created with its own `{attribute}=` "
+                                   f"({self.where(node)})")
+
+    # -- JSON bodies -----------------------------------------------------------------
+
+    def _require_sent_payload(self, request: Request) -> None:
+        """A JSON body counts when it is visibly posted as JSON (or is a Router entry)."""
+        if not request.library.sends_request:
+            return
+        node: cst.CSTNode = request.node
+        parent = self.index.parent(node)
+        if self._is_json_argument(parent):
+            return
+        if isinstance(parent, cst.Assign) and len(parent.targets) == 1 and \
+                isinstance(parent.targets[0].target, cst.Name):
+            name = parent.targets[0].target
+            scope = self.index.scope_of(name)
+            if scope is not None:
+                assignments = list(scope.assignments[name.value])
+                if len(assignments) == 1:
+                    uses = [a.node for a in assignments[0].references]
+                    if uses and any(self._is_json_argument(self.index.parent(u)) for u in uses) and \
+                            all(self._is_json_argument(self.index.parent(u)) or
+                                self._is_item_read(u) for u in uses):
+                        if isinstance(scope, GlobalScope) and self._imported_elsewhere(name.value):
+                            raise Unfollowable(f"`{name.value}` is imported by another module, "
+                                               "which may change it before it is sent")
+                        return
+                    raise Unfollowable(f"`{name.value}` is changed after it is built (an item is "
+                                       "set or deleted, or the dict is passed on) before it is sent")
+                raise Unfollowable(f"`{name.value}` is bound more than once")
+        raise Unfollowable(f"the dict is not visibly posted as a JSON request body ({self.where(node)})")
+
+    def _imported_elsewhere(self, name: str) -> bool:
+        project, path = self.state.project, self.real_path
+        if project is None or path is None:
+            return False
+        module = project.module_of(path)
+        return module is not None and any(
+            b.importer != path for b in project.importers(module, name))
+
+    def _is_item_read(self, use: cst.CSTNode) -> bool:
+        """``payload["x"]`` that only reads (not ``payload["x"] = …``, ``del``, ``+=``)."""
+        subscript = self.index.parent(use)
+        if not isinstance(subscript, cst.Subscript) or subscript.value is not use:
+            return False
+        return self.context.metadata_of(ExpressionContextProvider, subscript) is ExpressionContext.LOAD
+
+    def _is_json_argument(self, node: cst.CSTNode | None) -> bool:
+        if not isinstance(node, cst.Arg) or node.keyword is None:
+            return False
+        if node.keyword.value not in PAYLOAD_KEYWORDS:
+            return False
+        call = self.index.parent(node)
+        return isinstance(call, cst.Call) and attribute_chain(call.func)[-1:] in (
+            [method] for method in PAYLOAD_METHODS)
+
+    def enclosing(self, node: cst.CSTNode, kind: type[_N]) -> _N | None:
+        current = self.index.parent(node)
+        while current is not None:
+            if isinstance(current, kind):
+                return current
+            current = self.index.parent(current)
+        return None
+
+
+# -- other files -----------------------------------------------------------------------------
+
+
+def display_path(real: str) -> str:
+    """A path as reports show it: relative to the current directory when below it."""
+    relative = os.path.relpath(real)
+    return (real if relative.startswith("..") else relative).replace(os.sep, "/")
+
+
+def load_context(path: str, judgement: Judgement, state: FlowState) -> ModuleContext | None:
+    """A module context for another project file, parsed as ``check`` parses it."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return None
+    digest = hashlib.sha256(data).hexdigest()
+    context = _context_for(path, digest, data, judgement)
+    if context is not None:
+        state.inputs.setdefault(path, digest)
+    return context
+
+
+_CONTEXTS: dict[tuple[str, str, int], ModuleContext | None] = {}
+_REAL_PATHS: dict[int, str] = {}  # id of a loaded context -> its real path
+
+
+def _context_for(path: str, digest: str, data: bytes, judgement: Judgement) -> ModuleContext | None:
+    key = (path, digest, id(judgement))
+    if key not in _CONTEXTS:
+        if len(_CONTEXTS) > 256:
+            _CONTEXTS.clear()
+            _REAL_PATHS.clear()
+        context = _parse_context(path, data, judgement)
+        _CONTEXTS[key] = context
+        if context is not None:
+            _REAL_PATHS[id(context)] = path
+    return _CONTEXTS[key]
+
+
+def _parse_context(path: str, data: bytes, judgement: Judgement) -> ModuleContext | None:
+    from libcst.metadata import MetadataWrapper
+
+    from migrator.analysis import NestedTooDeeply, parse_module
+    from migrator.sources.text import DecodeError, decode_python_source
+
+    try:
+        text = decode_python_source(data).text
+        module = parse_module(text)
+    except (DecodeError, cst.ParserSyntaxError, NestedTooDeeply, RecursionError):
+        return None
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    return ModuleContext(module, wrapper, text, Location(display_path(path)), judgement)
+
+
+# -- small helpers ------------------------------------------------------------------------------
+
+
+def _thinking_of_source(context: ModuleContext, value: cst.CSTNode) -> tuple[str, str] | None:
+    """The spelling and successor thinking state of a retired-ID literal; None for anything else."""
+    if not isinstance(value, STRING_NODES):
+        return None
+    match = context.strings.whole_match(value)
+    if match is None or not match.model.is_retired:
+        return None
+    return match.spelled, match.model.successor_thinking or "enabled"
+
+
+def _is_print_or_log(call: cst.Call) -> bool:
+    chain = attribute_chain(call.func)
+    if chain == ["print"]:
+        return True
+    return len(chain) >= 2 and chain[-1] in LOG_METHODS and (
+        chain[-2] in LOGGER_NAMES or chain[-2].endswith(("logger", "log", "LOGGER")))
+
+
+def _env_name(call: cst.Call) -> str:
+    positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
+    if positional and isinstance(positional[0].value, cst.SimpleString):
+        return f"`{positional[0].value.evaluated_value!s}`"
+    return "the variable"
+
+
+def _mentions(text: str, name: str) -> bool:
+    import re
+
+    return re.search(rf"\b{re.escape(name)}\b", text) is not None
+
+
+def _attribute_use(index: object, node: cst.CSTNode, attributes: tuple[str, ...]) -> cst.Attribute | None:
+    """``local.a.b.NAME`` climbing from the ``local`` name node, when the chain is exactly that."""
+    current = node
+    for attribute in attributes:
+        parent = index.parent(current)  # type: ignore[attr-defined]
+        if not (isinstance(parent, cst.Attribute) and parent.value is current and
+                parent.attr.value == attribute):
+            return None
+        current = parent
+    return current if isinstance(current, cst.Attribute) else None
+
+
+def _reaches_other_attribute(index: object, node: cst.CSTNode, attributes: tuple[str, ...]) -> bool:
+    """``local.a.OTHER``: the module is used for another of its names."""
+    current = node
+    for attribute in attributes:
+        parent = index.parent(current)  # type: ignore[attr-defined]
+        if not (isinstance(parent, cst.Attribute) and parent.value is current and
+                parent.attr.value == attribute):
+            return False
+        current = parent
+    parent = index.parent(current)  # type: ignore[attr-defined]
+    return isinstance(parent, cst.Attribute) and parent.value is current
+
+
+def _calls_named(context: ModuleContext, names: set[str]) -> list[cst.Call]:
+    return [node for node in context.nodes_of(cst.Call)
+            if isinstance(node, cst.Call) and set(attribute_chain(node.func)[-1:]) & names]
+
+
+def _positional_params(function: cst.FunctionDef) -> list[cst.Param]:
+    positional = list(function.params.posonly_params) + list(function.params.params)
+    if positional and positional[0].name.value in ("self", "cls"):
+        positional = positional[1:]
+    return positional
+
+
+def _argument_for(function: cst.FunctionDef, param: cst.Param,
+                  call: cst.Call) -> cst.BaseExpression | bool | None:
+    """The value a call passes for ``param``: None when it passes none, False when unknowable."""
+    if any(arg.star for arg in call.args):
+        return False
+    keyword = call_keywords(call).get(param.name.value)
+    if keyword is not None:
+        return keyword.value
+    positional = _positional_params(function)
+    if param in positional:
+        plain = [arg for arg in call.args if arg.keyword is None]
+        at = positional.index(param)
+        if len(plain) > at:
+            return plain[at].value
+    return None
+
+
+def _parameter_for(function: cst.FunctionDef, call: cst.Call, argument: cst.Arg) -> cst.Param | None:
+    if argument.star:
+        return None
+    if argument.keyword is not None:
+        for param in [*function.params.posonly_params, *function.params.params,
+                      *function.params.kwonly_params]:
+            if param.name.value == argument.keyword.value:
+                return param
+        return None
+    plain = [arg for arg in call.args if arg.keyword is None]
+    positional = _positional_params(function)
+    at = plain.index(argument)
+    return positional[at] if at < len(positional) else None
+
+
+def _source_name(expr: cst.CSTNode) -> str:
+    if isinstance(expr, cst.Name):
+        return f"`{expr.value}`"
+    if isinstance(expr, cst.Attribute):
+        return f"`.{expr.attr.value}`"
+    return "the value"
+
+
+def _dotted(node: cst.BaseExpression | None) -> str:
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return ""
+
+
+def _base_names(klass: cst.ClassDef) -> set[str]:
+    return {chain[-1] for base in klass.bases if (chain := attribute_chain(base.value))}
+
+
+def _declares_fields(klass: cst.ClassDef) -> bool:
+    """A dataclass, attrs class, pydantic model, NamedTuple or TypedDict."""
+    for decorator in klass.decorators:
+        expr = decorator.decorator
+        chain = attribute_chain(expr.func if isinstance(expr, cst.Call) else expr)
+        if chain and (chain[-1] in FIELD_DECORATORS or chain[0] in ("attr", "attrs", "pydantic")):
+            return True
+    return bool(_base_names(klass) & set(FIELD_BASES))

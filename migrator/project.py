@@ -1,0 +1,221 @@
+"""The project around a module: which modules import which names, built once per process.
+
+A fix is safe only when every use of a value is seen, and a module-level name can be
+used wherever another module imports it. This model answers "who imports ``NAME``
+from module ``M``?" from the import statements of the project's Python files, never
+from a word search: one read of each file, the import statements found by a cheap
+pattern and confirmed by CPython's ``ast``, relative imports and ``src/`` layouts
+resolved, ``__init__`` re-exports followed by asking the model again for the package.
+
+It imports neither libcst nor the rules: the readers and the planner ask it.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+# A statement that may import: the pattern only finds where to look; ast decides.
+_IMPORT_LINE = re.compile(
+    rb"^[ \t]*(?:from[ \t]+[.\w]+[ \t]+import[ \t]*(?:\([^)]*\)|[^\n]*)|import[ \t]+[^\n]*)",
+    re.MULTILINE,
+)
+SOURCE_ROOTS = ("src", "lib")
+
+
+@dataclass(frozen=True)
+class ImportBinding:
+    """One import statement of ``importer`` that binds ``local`` to the name or its module.
+
+    ``kind`` is ``"name"`` for ``from M import NAME [as local]``, ``"module"`` when
+    ``local`` is the module itself (``import M as local``, ``from P import M``) and
+    the name is reached as ``local.<attributes>.NAME``, ``"star"`` for
+    ``from M import *`` (the name is bound without a statement that names it).
+    """
+
+    importer: str  # real path
+    kind: Literal["name", "module", "star"]
+    local: str
+    attributes: tuple[str, ...] = ()  # `import a.b` binds `a`; the name is `a.b.NAME`
+    line: int = 1
+
+
+@dataclass(frozen=True)
+class _Import:
+    module: str  # absolute dotted module the statement imports from
+    name: str | None  # None: `import module`; "*" for a star import
+    local: str
+    line: int
+
+
+@dataclass
+class Project:
+    """The Python files of one project and the imports between them."""
+
+    root: str
+    files: tuple[str, ...]
+    public_packages: tuple[str, ...] = ()
+    _imports: dict[str, tuple[_Import, ...]] | None = field(default=None, repr=False)
+    _modules: dict[str, str] | None = field(default=None, repr=False)
+    files_read: int = 0
+
+    # -- module names ----------------------------------------------------------------
+
+    def module_of(self, path: str) -> str | None:
+        """The dotted module name of a file of this project (``src/`` layouts stripped)."""
+        real = os.path.realpath(path)
+        relative = os.path.relpath(real, self.root)
+        if relative.startswith(".."):
+            return None
+        parts = list(Path(relative).with_suffix("").parts)
+        if len(parts) > 1 and parts[0] in SOURCE_ROOTS:
+            parts = parts[1:]
+        if parts and parts[-1] == "__init__":
+            parts = parts[:-1]
+        if not parts or not all(part.isidentifier() for part in parts):
+            return None
+        return ".".join(parts)
+
+    def file_of(self, module: str) -> str | None:
+        """The project file that defines ``module`` (a module file or a package's ``__init__``)."""
+        if self._modules is None:
+            self._modules = {}
+            for path in self.files:
+                name = self.module_of(path)
+                if name is not None:
+                    self._modules.setdefault(name, path)
+        return self._modules.get(module)
+
+    def resolve_from(self, path: str, module: str, level: int) -> str | None:
+        """The absolute module a ``from`` import in ``path`` names (relative levels resolved)."""
+        if not level:
+            return module
+        own = self.module_of(path)
+        if own is None:
+            return None
+        package = own if self.is_package(path) else own.rpartition(".")[0]
+        parts = package.split(".") if package else []
+        if level - 1 > len(parts):
+            return None
+        anchor = parts[: len(parts) - (level - 1)]
+        return ".".join([*anchor, *([module] if module else [])]) or None
+
+    def is_package(self, path: str) -> bool:
+        return os.path.basename(path) == "__init__.py"
+
+    def is_public(self, module: str) -> bool:
+        """A module under a package that code outside the project imports (``public-api``)."""
+        return any(module == package or module.startswith(package + ".")
+                   for package in self.public_packages)
+
+    # -- imports ---------------------------------------------------------------------
+
+    def importers(self, module: str, name: str) -> list[ImportBinding]:
+        """Every import in the project that binds ``module.name`` or ``module`` itself."""
+        found: list[ImportBinding] = []
+        parent, _, last = module.rpartition(".")
+        for path, imports in self._all_imports().items():
+            for item in imports:
+                if item.module == module and item.name == name:
+                    found.append(ImportBinding(path, "name", item.local, (), item.line))
+                elif item.module == module and item.name == "*":
+                    found.append(ImportBinding(path, "star", name, (), item.line))
+                elif item.module == parent and item.name == last and parent:
+                    found.append(ImportBinding(path, "module", item.local, (), item.line))
+                elif item.name is None and item.module == module:
+                    found.append(ImportBinding(path, "module", item.local,
+                                               _attributes_after(item.local, module), item.line))
+                elif item.name is None and module.startswith(item.module + ".") and \
+                        item.local == item.module.split(".")[0]:
+                    pass  # `import a` does not load `a.b`: a use of `a.b.NAME` relies on another import
+        return sorted(found, key=lambda b: (b.importer, b.line))
+
+    def _all_imports(self) -> dict[str, tuple[_Import, ...]]:
+        if self._imports is None:
+            self._imports = {}
+            for path in self.files:
+                imports = self._imports_of(path)
+                if imports:
+                    self._imports[path] = imports
+        return self._imports
+
+    def _imports_of(self, path: str) -> tuple[_Import, ...]:
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            return ()
+        self.files_read += 1
+        if b"import" not in data:
+            return ()
+        module = self.module_of(path)
+        package = (module or "") if self.is_package(path) else (module or "").rpartition(".")[0]
+        found: list[_Import] = []
+        for match in _IMPORT_LINE.finditer(data):
+            statement = _statement(match.group(0))
+            if statement is None:
+                continue
+            line = data.count(b"\n", 0, match.start()) + 1
+            found.extend(_resolved(statement, package, line))
+        return tuple(found)
+
+
+def _statement(raw: bytes) -> ast.Import | ast.ImportFrom | None:
+    text = raw.decode("utf-8", errors="replace").strip()
+    text = text.split(";")[0] if not text.startswith("from") or "(" not in text else text
+    try:
+        tree = ast.parse(text.replace("\\\n", " "))
+    except (SyntaxError, ValueError):
+        return None
+    if len(tree.body) == 1 and isinstance(tree.body[0], (ast.Import, ast.ImportFrom)):
+        return tree.body[0]
+    return None
+
+
+def _resolved(statement: ast.Import | ast.ImportFrom, package: str, line: int) -> Iterable[_Import]:
+    if isinstance(statement, ast.Import):
+        for alias in statement.names:
+            local = alias.asname or alias.name.split(".")[0]
+            yield _Import(alias.name, None, local, line)
+        return
+    base = statement.module or ""
+    if statement.level:
+        parts = package.split(".") if package else []
+        if statement.level - 1 > len(parts):
+            return
+        anchor = parts[: len(parts) - (statement.level - 1)]
+        base = ".".join([*anchor, *([base] if base else [])])
+    for alias in statement.names:
+        if alias.name == "*":
+            yield _Import(base, "*", "*", line)
+        else:
+            yield _Import(base, alias.name, alias.asname or alias.name, line)
+
+
+def _attributes_after(local: str, module: str) -> tuple[str, ...]:
+    """`import a.b` binds `a`; the module is reached as `a.b`: the attributes after `a`."""
+    parts = module.split(".")
+    if parts[0] == local:
+        return tuple(parts[1:])
+    return ()  # `import a.b as x`: x is the module itself
+
+
+@lru_cache(maxsize=4)
+def project_at(root: str, public_packages: tuple[str, ...] = ()) -> Project:
+    """The project under ``root``: its Python files as ``check`` walks them (excludes honoured)."""
+    from migrator.discovery import Candidate, DiscoveryError, DiscoveryOptions, discover
+
+    files: list[str] = []
+    try:
+        for item in discover([root], DiscoveryOptions(project_root=Path(root))):
+            if isinstance(item, Candidate) and item.kind == "python":
+                files.append(os.path.realpath(item.path))
+    except (DiscoveryError, OSError):
+        pass
+    return Project(os.path.realpath(root), tuple(files), public_packages)
