@@ -32,11 +32,23 @@ def render(report: Report, out: TextIO, *, color: bool = False) -> None:
         console.print(header)
         for line in _snippet(report, finding):
             console.print(line)
+        if finding.code == "DSM001":
+            console.print(Text(f"  note: {reaches_text(finding)}", style="cyan"))
         if finding.fix is not None:
             console.print(Text(f"  help: {finding.fix.description} ({finding.fix.applicability} fix)",
                                style="green"))
+        elif finding.unfixable_reason:
+            console.print(Text(f"  help: no fix: {finding.unfixable_reason}", style="yellow"))
         console.print()
     console.print(Text(summary_line(report), style="bold"))
+
+
+def reaches_text(finding: Finding) -> str:
+    """Where a DSM001 value goes: "reaches client.py:12 (OpenAI SDK)", or that it reaches none."""
+    if not finding.requests:
+        return "reaches no request the tool can see"
+    places = ", ".join(f"{r.path}:{r.line} ({r.library})" for r in finding.requests)
+    return f"reaches {places}"
 
 
 def _snippet(report: Report, finding: Finding) -> list[object]:

@@ -29,6 +29,13 @@ def finding_object(finding: Finding) -> dict[str, Any]:
             else {"applicability": finding.fix.applicability, "description": finding.fix.description}
         ),
     }
+    if finding.code == "DSM001":
+        data["requests"] = [
+            {"path": r.path, "line": r.line, "column": r.column, "library": r.library}
+            for r in finding.requests
+        ]
+    if finding.unfixable_reason is not None:
+        data["unfixable_reason"] = finding.unfixable_reason
     if span.cell is not None:
         data["cell"] = span.cell
     return data

@@ -98,6 +98,9 @@ def result_object(report: Report, finding: Finding, indices: dict[str, int],
         "locations": [{"physicalLocation": physical_location(finding)}],
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
     })
+    related = related_locations(finding)
+    if related:
+        result["relatedLocations"] = related
     fixes = fix_objects(report, finding)
     if fixes:
         result["fixes"] = fixes
@@ -105,6 +108,21 @@ def result_object(report: Report, finding: Finding, indices: dict[str, int],
     if properties:
         result["properties"] = properties
     return result
+
+
+def related_locations(finding: Finding) -> list[dict[str, Any]]:
+    """The requests a DSM001 value reaches, as SARIF related locations."""
+    return [
+        {
+            "id": number,
+            "message": {"text": f"the value reaches this request ({request.library})"},
+            "physicalLocation": {
+                "artifactLocation": {"uri": relative_uri(request.path)},
+                "region": {"startLine": request.line, "startColumn": request.column},
+            },
+        }
+        for number, request in enumerate(finding.requests)
+    ]
 
 
 def physical_location(finding: Finding) -> dict[str, Any]:
@@ -133,7 +151,8 @@ def result_properties(finding: Finding) -> dict[str, Any]:
 
 def fix_objects(report: Report, finding: Finding) -> list[dict[str, Any]]:
     fix = finding.fix
-    if fix is None or not fix.edits or any(edit.cell is not None for edit in fix.edits):
+    # A notebook cell has no lines of the file; a fix spanning files is shown by `fix --diff`.
+    if fix is None or not fix.edits or any(e.cell is not None or e.path is not None for e in fix.edits):
         return []
     index = report.line_index(finding.path, None)
     if index is None:
