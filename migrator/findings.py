@@ -49,6 +49,9 @@ class Fix:
     applicability: Applicability
     description: str
     edits: tuple[TextEdit, ...]
+    # What the user must still do by hand once this (unsafe) fix is applied, e.g. "thinking
+    # must be disabled where `MODEL` is sent": `fix` lists it at the finding's location.
+    follow_up: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -81,3 +84,20 @@ class Finding:
     @property
     def sort_key(self) -> tuple[str, int, int, int, str]:
         return (self.path, self.span.cell or 0, self.span.line, self.span.column, self.code)
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """Something an applied unsafe fix left for the user to do by hand, at the fixed finding."""
+
+    path: str
+    span: Span
+    code: str
+    model: str | None
+    action: str  # "thinking must be disabled where `MODEL` is sent"
+
+    @classmethod
+    def of(cls, finding: Finding) -> FollowUp | None:
+        if finding.fix is None or finding.fix.follow_up is None:
+            return None
+        return cls(finding.path, finding.span, finding.code, finding.model, finding.fix.follow_up)

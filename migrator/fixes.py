@@ -175,7 +175,9 @@ class _Planner:
         if requests:
             description += f", keep thinking {state} at {_count(len(requests), 'request')} here"
         description += f"; thinking must be set to {state} by hand where the value is sent ({reason})"
-        return FixPlan(Fix("unsafe", description, edits), reason)
+        where = f"`{sorted(self.names)[0]}`" if self.names else "the value"
+        follow_up = f"thinking must be disabled where {where} is sent" if self.disable else None
+        return FixPlan(Fix("unsafe", description, edits, follow_up), reason)
 
     # -- code beyond this document --------------------------------------------------------
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
 
 from migrator.engine import FileOutcome, Plan, analyse_bytes, run_files, unreadable
-from migrator.findings import Finding, Fix, TextEdit
+from migrator.findings import Finding, Fix, FollowUp, TextEdit
 
 if TYPE_CHECKING:
     from migrator.cli import Invocation
@@ -42,6 +42,7 @@ class FixOutcome(FileOutcome):
     diff: bytes = b""
     fixed: bytes | None = None  # the new bytes, for standard input
     problem: str | None = None  # why this file's fixes were not written
+    follow_ups: list[FollowUp] = field(default_factory=list)  # left by the unsafe fixes applied
 
 
 # -- choosing and applying edits ----------------------------------------------------------------
@@ -212,7 +213,15 @@ def fix_bytes(candidate: Candidate, data: bytes, plan: FixPlan) -> tuple[FixOutc
     result.texts = after.texts
     result.applied = len(fixes)
     result.changed = True
+    result.follow_ups = follow_ups_of(outcome.findings, fixes)
     return result, new
+
+
+def follow_ups_of(findings: Sequence[Finding], applied: Sequence[Fix]) -> list[FollowUp]:
+    """What the applied fixes left to do by hand, at the findings they fixed."""
+    chosen = {id(fix) for fix in applied}
+    found = (FollowUp.of(f) for f in findings if f.fix is not None and id(f.fix) in chosen)
+    return [follow_up for follow_up in found if follow_up is not None]
 
 
 def fix_file(candidate: Candidate, plan: FixPlan, stdin_data: bytes | None = None) -> FixOutcome:
@@ -287,6 +296,7 @@ class FixTotals:
     applied: int = 0
     files_changed: int = 0
     problems: list[tuple[str, str]] = field(default_factory=list)
+    follow_ups: list[FollowUp] = field(default_factory=list)
 
 
 def run_fix(invocation: Invocation) -> int:
@@ -324,16 +334,20 @@ def run_fix(invocation: Invocation) -> int:
         if isinstance(done, FixOutcome):
             totals.applied += done.applied
             totals.files_changed += done.changed
+            if not diff:  # `--diff` applies nothing, so it leaves nothing to do
+                totals.follow_ups.extend(done.follow_ups)
             if done.problem:
                 totals.problems.append((done.display, done.problem))
             if diff and done.diff:
                 sys.stdout.buffer.write(done.diff)
     sys.stdout.flush()
     report = build_report(invocation, outcomes)
+    report.follow_ups = totals.follow_ups
     to_stderr = diff or use_stdin or invocation.output_format in MACHINE_FORMATS
     if not diff and not use_stdin:  # `fix -`: standard output carries the fixed source only
         emit(invocation, report)
-    write_summary(sys.stderr if to_stderr else sys.stdout, totals, report.findings, plan, diff)
+    write_summary(sys.stderr if to_stderr else sys.stdout, totals, report.findings, plan, diff,
+                  follow_ups_listed=not to_stderr)
     if diff:
         return EXIT_FINDINGS if totals.files_changed and not invocation.options.get("exit_zero") \
             else EXIT_OK
@@ -354,8 +368,9 @@ def why_left(finding: Finding, unsafe: bool, file_problem: str | None = None) ->
 
 
 def write_summary(out: TextIO, totals: FixTotals, left: Sequence[Finding], plan: FixPlan,
-                  diff: bool) -> None:
-    from migrator.reporting import location_text, plural
+                  diff: bool, follow_ups_listed: bool = False) -> None:
+    """What `fix` did and left; ``follow_ups_listed``: the report above already lists them."""
+    from migrator.reporting import follow_up_text, location_text, plural
 
     files = plural(totals.files_changed, "file")
     if diff:
@@ -364,6 +379,13 @@ def write_summary(out: TextIO, totals: FixTotals, left: Sequence[Finding], plan:
         out.write(f"Fixed {plural(totals.applied, 'finding')}; {files} changed.\n")
     for display, problem in totals.problems:
         out.write(f"{display}: {problem}\n")
+    if totals.follow_ups and follow_ups_listed:
+        out.write(f"{plural(len(totals.follow_ups), 'follow-up')} to do by hand (listed above).\n")
+    elif totals.follow_ups:
+        out.write(f"{plural(len(totals.follow_ups), 'follow-up')} left by unsafe fixes "
+                  "(do by hand):\n")
+        for follow_up in totals.follow_ups:
+            out.write(f"  {follow_up_text(follow_up)}\n")
     if diff:
         return
     if left:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from migrator.reporting import Report, location_text, summary_line
+from migrator.reporting import Report, follow_up_lines, location_text, summary_line
 
 
 def render(report: Report, out: TextIO, *, color: bool = False) -> None:
     for finding in report.findings:
         out.write(f"{location_text(finding)}: {finding.code} {finding.message}\n")
+    for line in follow_up_lines(report):
+        out.write(line + "\n")
     out.write(summary_line(report) + "\n")

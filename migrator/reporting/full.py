@@ -8,13 +8,15 @@ from __future__ import annotations
 from typing import TextIO
 
 from migrator.findings import Finding, Severity
-from migrator.reporting import Report, location_text, summary_line
+from migrator.reporting import Report, follow_up_lines, location_text, summary_line
 
 _STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
 def render(report: Report, out: TextIO, *, color: bool = False) -> None:
     if not report.findings:  # nothing worth importing rich for
+        for text in follow_up_lines(report):
+            out.write(text + "\n")
         out.write(summary_line(report) + "\n")
         return
     from rich.console import Console
@@ -36,6 +38,8 @@ def render(report: Report, out: TextIO, *, color: bool = False) -> None:
             console.print(Text(f"  help: {finding.fix.description} ({finding.fix.applicability} fix)",
                                style="green"))
         console.print()
+    for text in follow_up_lines(report):
+        console.print(Text(text, style="yellow"))
     console.print(Text(summary_line(report), style="bold"))
 
 
