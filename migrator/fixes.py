@@ -550,12 +550,21 @@ class _Planner:
                     uses = [a.node for a in assignments[0].references]
                     if uses and any(self._is_json_argument(self.index.parent(u)) for u in uses) and \
                             all(self._is_json_argument(self.index.parent(u)) or
-                                self._is_item_read(u) for u in uses):
+                                self._is_item_read(u) or self._keeps_default_through(u)
+                                for u in uses):
                         return
                     raise Unfollowable(f"`{name.value}` is changed after it is built (an item is "
                                        "set or deleted, or the dict is passed on) before it is sent")
                 raise Unfollowable(f"`{name.value}` is bound more than once")
         raise Unfollowable("the dict is not visibly posted as a JSON request body")
+
+    def _keeps_default_through(self, use: cst.CSTNode) -> bool:
+        """Thinking enabled (V4's default) survives ``payload["x"] = …`` / ``payload.update(…)``:
+        whatever the code sets there wins, as it did before. Disabling it would not."""
+        parent = self.index.parent(use)
+        if self.disable or not isinstance(parent, (cst.Subscript, cst.Attribute)):
+            return False
+        return isinstance(parent, cst.Subscript) or parent.attr.value in ("update", "setdefault")
 
     def _is_item_read(self, use: cst.CSTNode) -> bool:
         """``payload["x"]`` that only reads (not ``payload["x"] = …``, ``del``, ``+=``)."""

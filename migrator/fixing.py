@@ -15,7 +15,7 @@ import difflib
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from migrator.engine import FileOutcome, Plan, analyse_bytes, run_files, unreadable
 from migrator.findings import Finding, Fix, FollowUp, TextEdit
@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from migrator.sources.base import Document
 
 PLACEHOLDER = "\0edited"
+MAX_ROUNDS = 10  # fix, re-analyse, fix again: a bound in case two fixes ever keep trading places
+HELD_CODE = "DSM102"  # its fix disables thinking, which a reasoner migration keeps on
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class FixOutcome(FileOutcome):
     fixed: bytes | None = None  # the new bytes, for standard input
     problem: str | None = None  # why this file's fixes were not written
     follow_ups: list[FollowUp] = field(default_factory=list)  # left by the unsafe fixes applied
+    held: set[tuple[str, int, int, int, str]] = field(default_factory=set)  # see held_back()
 
 
 # -- choosing and applying edits ----------------------------------------------------------------
@@ -189,32 +192,68 @@ class _Normaliser(ast.NodeTransformer):
 
 
 def fix_bytes(candidate: Candidate, data: bytes, plan: FixPlan) -> tuple[FixOutcome, bytes]:
-    """Analyse, fix and verify one file's bytes in memory; returns the outcome and new bytes."""
+    """Analyse, fix and verify one file's bytes in memory until no fix applies (a fixed point).
+
+    A fix may bring another to light (a rename, then the request it reaches), so each round
+    fixes what the analysis of the previous round's text offers, as ruff does, up to
+    ``MAX_ROUNDS``. Each round is verified against its own input; a round that fails
+    verification is dropped and what the earlier rounds wrote stays.
+    """
     outcome, document = analyse_bytes(candidate, data, plan)
     result = FixOutcome(outcome.display, outcome.findings, outcome.texts, parsed=True)
-    render = getattr(document, "render", None)
-    fixes = select_fixes(outcome.findings, plan.unsafe_fixes)
-    if render is None or not fixes:
-        return result, data
+    current = data
+    kept_on = False  # a retired thinking ID was migrated with thinking kept on in this run
+    for _ in range(MAX_ROUNDS):
+        held = held_back(outcome.findings, kept_on)
+        result.held = {f.sort_key for f in held}
+        fixes = select_fixes([f for f in outcome.findings if f not in held], plan.unsafe_fixes)
+        render = getattr(document, "render", None)
+        if render is None or not fixes:
+            break
+        new, problem = _render_round(document, render, fixes)
+        if problem is not None:
+            result.problem = f"fixes not applied: {problem}"
+            break
+        if new == current:
+            break
+        kept_on = kept_on or keeps_thinking_on(outcome.findings, fixes, plan)
+        result.follow_ups.extend(follow_ups_of(outcome.findings, fixes))
+        result.applied += len(fixes)
+        outcome, document = analyse_bytes(candidate, new, plan)
+        current = new
+    result.changed = current != data
+    if result.changed:
+        result.findings = outcome.findings
+        result.texts = outcome.texts
+    return result, current
+
+
+def _render_round(document: object, render: Any, fixes: Sequence[Fix]) -> tuple[bytes, str | None]:
+    """The new bytes of one round, or why they may not be written."""
     edits = unique_edits(fixes)
     try:
-        new = render(edits)
+        new: bytes = render(edits)
     except (ValueError, UnicodeEncodeError) as error:
-        result.problem = f"fixes not applied: {error}"
-        return result, data
-    problem = verify(document, new, edits)  # type: ignore[arg-type]
-    if problem is not None:
-        result.problem = f"fixes not applied: {problem}"
-        return result, data
-    if new == data:
-        return result, data
-    after, _ = analyse_bytes(candidate, new, plan)
-    result.findings = after.findings
-    result.texts = after.texts
-    result.applied = len(fixes)
-    result.changed = True
-    result.follow_ups = follow_ups_of(outcome.findings, fixes)
-    return result, new
+        return b"", str(error)
+    return new, verify(document, new, edits)  # type: ignore[arg-type]
+
+
+def keeps_thinking_on(findings: Sequence[Finding], applied: Sequence[Fix], plan: FixPlan) -> bool:
+    """Did one of ``applied`` migrate an ID whose successor keeps thinking on (`deepseek-reasoner`)?"""
+    from migrator.engine import catalog_for
+
+    models = catalog_for(plan.catalog_path).models
+    chosen = {id(fix) for fix in applied}
+    return any(f.fix is not None and id(f.fix) in chosen and f.model in models and
+               models[f.model].successor_thinking == "enabled" for f in findings)
+
+
+def held_back(findings: Sequence[Finding], kept_on: bool) -> list[Finding]:
+    """Fixes one run must not apply: DSM102 disabling thinking in a file where this run has
+    just migrated `deepseek-reasoner` keeping it on (the request may be that very one)."""
+    if not kept_on:
+        return []
+    return [f for f in findings if f.code == HELD_CODE and f.fix is not None]
 
 
 def follow_ups_of(findings: Sequence[Finding], applied: Sequence[Fix]) -> list[FollowUp]:
@@ -297,6 +336,7 @@ class FixTotals:
     files_changed: int = 0
     problems: list[tuple[str, str]] = field(default_factory=list)
     follow_ups: list[FollowUp] = field(default_factory=list)
+    held: set[tuple[str, int, int, int, str]] = field(default_factory=set)
 
 
 def run_fix(invocation: Invocation) -> int:
@@ -336,6 +376,7 @@ def run_fix(invocation: Invocation) -> int:
             totals.files_changed += done.changed
             if not diff:  # `--diff` applies nothing, so it leaves nothing to do
                 totals.follow_ups.extend(done.follow_ups)
+            totals.held |= done.held
             if done.problem:
                 totals.problems.append((done.display, done.problem))
             if diff and done.diff:
@@ -354,14 +395,18 @@ def run_fix(invocation: Invocation) -> int:
     return exit_code(report.findings, invocation)
 
 
-def why_left(finding: Finding, unsafe: bool, file_problem: str | None = None) -> str:
+def why_left(finding: Finding, unsafe: bool, file_problem: str | None = None,
+             held: bool = False) -> str:
+    if held:
+        return ("fix held back: this run migrated a `deepseek-reasoner` here keeping thinking on, "
+                "and this fix would disable it; check by hand which mode the request needs")
     if finding.fix is not None and finding.fix.applicability == "unsafe" and not unsafe:
         return "unsafe fix available: rerun with --unsafe-fixes" + (
             f" ({finding.unfixable_reason})" if finding.unfixable_reason else "")
     if finding.fix is not None and file_problem is not None:
         return f"fix not applied ({file_problem})"
     if finding.fix is not None:
-        return "fix not applied (it overlaps another fix); rerun `fix`"
+        return "fix not applied: it conflicts with another fix"
     if finding.unfixable_reason:
         return f"no fix: {finding.unfixable_reason}"
     return "no automatic fix: change it by hand"
@@ -392,7 +437,8 @@ def write_summary(out: TextIO, totals: FixTotals, left: Sequence[Finding], plan:
         out.write(f"{plural(len(left), 'finding')} left:\n")
         problems = dict(totals.problems)
         for finding in left:
-            why = why_left(finding, plan.unsafe_fixes, problems.get(finding.path))
+            why = why_left(finding, plan.unsafe_fixes, problems.get(finding.path),
+                           finding.sort_key in totals.held)
             out.write(f"  {location_text(finding)}: {finding.code} {why}\n")
     else:
         out.write("No findings left.\n")

@@ -83,3 +83,69 @@ def test_a_reasoner_rename_leaves_no_thinking_follow_up(project: Path) -> None:
     report = json.loads(fix("--unsafe-fixes", "--output-format", "json", ".").stdout)
     assert "deepseek-v4-flash" in (project / "unknown_sink.py").read_text()
     assert report["follow_ups"] == []
+
+
+# -- 4. one run reaches a fixed point; no fix undoes another ------------------------------------
+
+FIX_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "fix"
+REASONER_PAYLOAD_CHANGED = (
+    "import requests\n\nMODEL = \"deepseek-reasoner\"\n\n\ndef ask(question, stream=False):\n"
+    "    payload = {\"model\": MODEL, \"messages\": [{\"role\": \"user\", \"content\": question}], "
+    "\"temperature\": 0.2}\n"
+    "    payload[\"stream\"] = stream\n"
+    "    return requests.post(\"https://api.deepseek.com/chat/completions\", json=payload)\n"
+)
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("mode", [(), ("--unsafe-fixes",)], ids=["safe", "unsafe"])
+def test_a_second_fix_changes_nothing_on_every_fixture(project: Path, mode: tuple[str, ...]) -> None:
+    (project / "unknown_sink.py").unlink()
+    for source in FIX_FIXTURES.glob("*.py"):
+        (project / source.name).write_bytes(source.read_bytes())
+    (project / "reasoner_payload_changed.py").write_text(REASONER_PAYLOAD_CHANGED)
+    first = fix(*mode, ".")
+    assert first.exit_code in (0, 1), first.stderr
+    after_first = _tree(project)
+    second = fix(*mode, ".")
+    assert "Fixed 0 findings; 0 files changed." in second.stdout, second.stdout
+    assert _tree(project) == after_first
+
+
+@pytest.mark.parametrize("mode", [(), ("--unsafe-fixes",)], ids=["safe", "unsafe"])
+def test_a_reasoner_migration_writes_thinking_enabled_so_dsm102_has_nothing_to_say(
+        project: Path, mode: tuple[str, ...]) -> None:
+    path = project / "unknown_sink.py"
+    path.write_text(REASONER_PAYLOAD_CHANGED)
+    fix(*mode, "unknown_sink.py")
+    fixed = path.read_text()
+    assert '"thinking": {"type": "enabled"}' in fixed and '"disabled"' not in fixed
+    report = json.loads(invoke("check", "--output-format", "json", "unknown_sink.py").stdout)
+    assert "DSM102" not in report["summary"]["by_code"]
+    fix(*mode, "unknown_sink.py")
+    assert path.read_text() == fixed
+
+
+def test_one_run_applies_the_fixes_a_first_fix_brings_to_light(project: Path) -> None:
+    # The rename to the V4 ID is unsafe (the value is printed); the request then lacks thinking
+    # disabled, which DSM102's fix writes in the same run: one run, nothing left.
+    (project / "unknown_sink.py").write_text(
+        'import requests\n\nMODEL = "deepseek-chat"\nprint(MODEL)\n'
+        'requests.post(URL, json={"model": MODEL, "temperature": 0.2})\n')
+    result = fix("--unsafe-fixes", "--select", "DSM0,DSM1", "unknown_sink.py")
+    assert '"thinking": {"type": "disabled"}' in (project / "unknown_sink.py").read_text()
+    assert "No findings left." in result.stdout, result.stdout
+
+
+def test_dsm102_never_disables_thinking_a_reasoner_migration_kept_on_in_the_same_run(
+        project: Path) -> None:
+    source = ('import requests\n\nMODEL = "deepseek-reasoner"\nprint(MODEL)\n'
+              'requests.post(URL, json={"model": MODEL, "temperature": 0.2})\n')
+    (project / "unknown_sink.py").write_text(source)
+    result = fix("--unsafe-fixes", "--select", "DSM0,DSM1", "unknown_sink.py")
+    fixed = (project / "unknown_sink.py").read_text()
+    assert "deepseek-v4-flash" in fixed and "disabled" not in fixed
+    assert "DSM102 fix held back" in result.stdout, result.stdout
