@@ -30,6 +30,12 @@ def shared_options(command: F) -> F:
         click.option("--output-format", type=click.Choice(
             ["full", "concise", "json", "sarif", "github", "gitlab", "junit"]),
             help="Report format (default: full on a terminal, concise otherwise)."),
+        click.option("--output-file", type=click.Path(path_type=Path, dir_okay=False),
+                     help="Write the report to FILE instead of standard output."),
+        click.option("--output-file-format", type=click.Choice(
+            ["full", "concise", "json", "sarif", "github", "gitlab", "junit"]),
+            help="Format of --output-file; standard output then keeps the --output-format "
+                 "report (one run: SARIF to a file, annotations to the log)."),
         click.option("--select", help="Comma-separated rule codes or prefixes to enable."),
         click.option("--ignore", help="Comma-separated rule codes or prefixes to disable."),
         click.option("--today", help="Judge deadlines at this moment: YYYY-MM-DD[THH:MM[:SS]Z]."),
@@ -122,6 +128,8 @@ def resolve(paths: tuple[str, ...], options: dict[str, Any]) -> Invocation:
         explicit_target=settings.target is not None,
         project_root=settings.project_root,
     )
+    if options.get("output_file_format") and not options.get("output_file"):
+        fail("--output-file-format needs --output-file")
     output_format = options.get("output_format") or ("full" if sys.stdout.isatty() else "concise")
     workers = options.get("workers") or default_workers()
     return Invocation(paths, options, settings, catalog, plan, output_format, workers)

@@ -385,10 +385,11 @@ def run_fix(invocation: Invocation) -> int:
     report = build_report(invocation, outcomes)
     report.follow_ups = totals.follow_ups
     to_stderr = diff or use_stdin or invocation.output_format in MACHINE_FORMATS
+    on_stdout = None
     if not diff and not use_stdin:  # `fix -`: standard output carries the fixed source only
-        emit(invocation, report)
+        on_stdout = emit(invocation, report)
     write_summary(sys.stderr if to_stderr else sys.stdout, totals, report.findings, plan, diff,
-                  follow_ups_listed=not to_stderr)
+                  follow_ups_listed=on_stdout in ("full", "concise"))
     if diff:
         return EXIT_FINDINGS if totals.files_changed and not invocation.options.get("exit_zero") \
             else EXIT_OK

@@ -149,3 +149,39 @@ def test_dsm102_never_disables_thinking_a_reasoner_migration_kept_on_in_the_same
     fixed = (project / "unknown_sink.py").read_text()
     assert "deepseek-v4-flash" in fixed and "disabled" not in fixed
     assert "DSM102 fix held back" in result.stdout, result.stdout
+
+
+# -- 8. --output-file: one run, two reports ----------------------------------------------------
+
+
+def test_output_file_takes_the_report_instead_of_standard_output(project: Path) -> None:
+    result = invoke("check", "--output-format", "json", "--output-file", "out/report.json", ".")
+    assert result.exit_code == 1 and result.stdout == ""
+    report = json.loads((project / "out" / "report.json").read_text(encoding="utf-8"))
+    assert report["summary"]["by_code"] == {"DSM001": 1}
+
+
+def test_one_check_writes_sarif_to_a_file_and_annotations_to_standard_output(project: Path) -> None:
+    result = invoke("check", "--output-format", "github", "--output-file", "r.sarif",
+                    "--output-file-format", "sarif", ".")
+    assert result.exit_code == 1
+    assert result.stdout.startswith("::error file=unknown_sink.py,line=3,")
+    log = json.loads((project / "r.sarif").read_text(encoding="utf-8"))
+    assert not list(sarif_validator().iter_errors(log))
+    assert [r["ruleId"] for r in log["runs"][0]["results"]] == ["DSM001"]
+
+
+def test_fix_writes_its_report_and_follow_ups_to_the_output_file(project: Path) -> None:
+    result = fix("--unsafe-fixes", "--output-format", "json", "--output-file", "fix.json", ".")
+    assert result.stdout == ""
+    report = json.loads((project / "fix.json").read_text(encoding="utf-8"))
+    assert report["follow_ups"][0]["action"] == FOLLOW_UP
+    assert FOLLOW_UP in result.stderr  # the summary still lists it for the person at the terminal
+
+
+def test_output_file_format_alone_and_an_unwritable_output_file_are_errors(project: Path) -> None:
+    alone = invoke("check", "--output-file-format", "sarif", ".")
+    assert alone.exit_code == 2 and "--output-file-format needs --output-file" in alone.stderr
+    (project / "blocker").write_text("")
+    bad = invoke("check", "--output-file", "blocker/report.json", ".")
+    assert bad.exit_code == 2 and "cannot write the report to blocker/report.json" in bad.stderr
