@@ -94,6 +94,8 @@ def resolve(paths: tuple[str, ...], options: dict[str, Any]) -> Invocation:
     from migrator.rules import resolve_codes
     from migrator.settings import load_settings, parse_today, split_codes, split_globs
 
+    if options.get("target") is not None and not options["target"].strip():
+        fail("--target needs a model ID (e.g. deepseek-v4-flash)")
     try:
         overrides: dict[str, Any] = {
             "today": parse_today(options["today"]) if options.get("today") else None,
@@ -155,14 +157,27 @@ def candidates(invocation: Invocation) -> Iterator[Any]:
     paths = [p for p in invocation.paths if p != "-"] if invocation.paths else []
     if invocation.paths and not paths:
         return
+    found = 0
     try:
         for item in discover(paths, discovery_options(invocation.settings)):
             if isinstance(item, Skipped):
                 click.echo(f"deepseek-migrate: skipped {item.display}: {item.reason}", err=True)
             elif isinstance(item, Candidate):
+                found += 1
                 yield item
     except DiscoveryError as error:
         fail(str(error))
+    if not found:
+        warn_nothing_to_read(paths or ["."], invocation.settings)
+
+
+def warn_nothing_to_read(paths: Sequence[str], settings: Any) -> None:
+    """As ruff warns: a run that read nothing says so, and what it would have read."""
+    from migrator.discovery import DEFAULT_INCLUDES
+
+    patterns = ", ".join((*DEFAULT_INCLUDES, *(settings.extend_include or ())))
+    click.echo(f"deepseek-migrate: warning: no files to check under {' '.join(paths)}; "
+               f"read by default: {patterns} (more with --extend-include)", err=True)
 
 
 def stdin_candidate(invocation: Invocation) -> Any | None:
@@ -226,6 +241,8 @@ def check(paths: tuple[str, ...], **options: Any) -> None:
     """Report findings; never writes a file."""
     from migrator.checking import run_check
 
+    if options.get("unsafe_fixes"):
+        fail("--unsafe-fixes applies to `fix` only: `check` never writes a file")
     invocation = resolve(paths, options)
     sys.exit(run_check(invocation))
 

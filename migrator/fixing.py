@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 PLACEHOLDER = "\0edited"
 MAX_ROUNDS = 10  # fix, re-analyse, fix again: a bound in case two fixes ever keep trading places
+# Files this process has written in this run, for the message of an interrupted `fix`.
+WRITTEN: list[str] = []
 HELD_CODE = "DSM102"  # its fix disables thinking, which a reasoner migration keeps on
 
 
@@ -285,6 +287,7 @@ def fix_file(candidate: Candidate, plan: FixPlan, stdin_data: bytes | None = Non
             result.diff = unified_diff(candidate.display, snapshot.data, new)
         else:
             atomic_write(candidate.path, new, snapshot)
+            WRITTEN.append(candidate.display)
     except (WriteRefused, OSError) as error:
         return _not_written(candidate, snapshot.data, plan, str(error))
     return result
@@ -348,6 +351,7 @@ def run_fix(invocation: Invocation) -> int:
     from migrator.reporting import MACHINE_FORMATS
 
     diff = bool(invocation.options.get("diff"))
+    WRITTEN.clear()
     settings = {f.name: getattr(invocation.plan, f.name) for f in fields(invocation.plan)}
     plan = FixPlan(**settings, diff=diff)
     outcomes: list[FileOutcome] = []
@@ -366,9 +370,16 @@ def run_fix(invocation: Invocation) -> int:
             else:
                 sys.stdout.buffer.write(outcome.fixed if outcome.fixed is not None else data)
     files = list(candidates(invocation))
-    with progress_reporter(len(files), invocation.progress_allowed) as advance:
-        outcomes.extend(run_files(files, plan, worker=fix_chunk, workers=invocation.workers,
-                                  on_progress=advance))
+    label = "checking" if diff else "fixing"
+    try:
+        with progress_reporter(len(files), invocation.progress_allowed, label) as advance:
+            for done_file in run_files(files, plan, worker=fix_chunk, workers=invocation.workers,
+                                       on_progress=advance):
+                outcomes.append(done_file)
+    except KeyboardInterrupt:
+        if not diff:
+            report_interrupted(outcomes)
+        raise
     totals = FixTotals()
     for done in outcomes:
         if isinstance(done, FixOutcome):
@@ -384,16 +395,35 @@ def run_fix(invocation: Invocation) -> int:
     sys.stdout.flush()
     report = build_report(invocation, outcomes)
     report.follow_ups = totals.follow_ups
+    problems = dict(totals.problems)
+    report.reasons = {f: why_left(f, plan.unsafe_fixes, problems.get(f.path), f.sort_key in totals.held)
+                      for f in report.findings}
     to_stderr = diff or use_stdin or invocation.output_format in MACHINE_FORMATS
     on_stdout = None
     if not diff and not use_stdin:  # `fix -`: standard output carries the fixed source only
         on_stdout = emit(invocation, report)
+    elif diff and invocation.options.get("statistics"):  # stdout carries the diff
+        from migrator.reporting.statistics import render_statistics
+
+        render_statistics(report, sys.stderr)
+    listed = on_stdout in ("full", "concise") and not invocation.options.get("statistics")
     write_summary(sys.stderr if to_stderr else sys.stdout, totals, report.findings, plan, diff,
-                  follow_ups_listed=on_stdout in ("full", "concise"))
+                  follow_ups_listed=listed, findings_listed=listed)
     if diff:
         return EXIT_FINDINGS if totals.files_changed and not invocation.options.get("exit_zero") \
             else EXIT_OK
     return exit_code(report.findings, invocation)
+
+
+def report_interrupted(outcomes: Sequence[FileOutcome]) -> None:
+    """Name the files an interrupted `fix` already rewrote (each whole: writes are atomic)."""
+    written = sorted({*WRITTEN, *(o.display for o in outcomes
+                                  if isinstance(o, FixOutcome) and o.changed and o.fixed is None)})
+    if written:
+        sys.stderr.write(f"deepseek-migrate: interrupted after writing {len(written)} "
+                         f"file(s), each whole: {', '.join(written)}\n")
+    else:
+        sys.stderr.write("deepseek-migrate: interrupted before writing any file\n")
 
 
 def why_left(finding: Finding, unsafe: bool, file_problem: str | None = None,
@@ -414,8 +444,8 @@ def why_left(finding: Finding, unsafe: bool, file_problem: str | None = None,
 
 
 def write_summary(out: TextIO, totals: FixTotals, left: Sequence[Finding], plan: FixPlan,
-                  diff: bool, follow_ups_listed: bool = False) -> None:
-    """What `fix` did and left; ``follow_ups_listed``: the report above already lists them."""
+                  diff: bool, follow_ups_listed: bool = False, findings_listed: bool = False) -> None:
+    """What `fix` did and left; ``…_listed``: the report above already shows them (with why)."""
     from migrator.reporting import follow_up_text, location_text, plural
 
     files = plural(totals.files_changed, "file")
@@ -433,8 +463,12 @@ def write_summary(out: TextIO, totals: FixTotals, left: Sequence[Finding], plan:
         for follow_up in totals.follow_ups:
             out.write(f"  {follow_up_text(follow_up)}\n")
     if diff:
+        out.write(f"{plural(len(left), 'finding')} would be left"
+                  f"{' (run `check` after `fix` to see them)' if left else ''}.\n")
         return
-    if left:
+    if left and findings_listed:
+        out.write(f"{plural(len(left), 'finding')} left, each shown above with why.\n")
+    elif left:
         out.write(f"{plural(len(left), 'finding')} left:\n")
         problems = dict(totals.problems)
         for finding in left:

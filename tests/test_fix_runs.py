@@ -79,7 +79,7 @@ def test_a_safe_run_and_check_have_no_follow_ups(project: Path) -> None:
 
 
 def test_a_reasoner_rename_leaves_no_thinking_follow_up(project: Path) -> None:
-    (project / "unknown_sink.py").write_text(UNKNOWN_SINK.replace("deepseek-chat", "deepseek-reasoner"))
+    (project / "unknown_sink.py").write_text(UNKNOWN_SINK.replace("deepseek-chat", "deepseek-v4-flash"))
     report = json.loads(fix("--unsafe-fixes", "--output-format", "json", ".").stdout)
     assert "deepseek-v4-flash" in (project / "unknown_sink.py").read_text()
     assert report["follow_ups"] == []
@@ -148,7 +148,8 @@ def test_dsm102_never_disables_thinking_a_reasoner_migration_kept_on_in_the_same
     result = fix("--unsafe-fixes", "--select", "DSM0,DSM1", "unknown_sink.py")
     fixed = (project / "unknown_sink.py").read_text()
     assert "deepseek-v4-flash" in fixed and "disabled" not in fixed
-    assert "DSM102 fix held back" in result.stdout, result.stdout
+    assert "DSM102 `deepseek-v4-flash` thinks by default" in result.stdout
+    assert "(left: fix held back: this run migrated a `deepseek-reasoner`" in result.stdout
 
 
 # -- 8. --output-file: one run, two reports ----------------------------------------------------
@@ -185,3 +186,95 @@ def test_output_file_format_alone_and_an_unwritable_output_file_are_errors(proje
     (project / "blocker").write_text("")
     bad = invoke("check", "--output-file", "blocker/report.json", ".")
     assert bad.exit_code == 2 and "cannot write the report to blocker/report.json" in bad.stderr
+
+
+# -- 7. what `fix` and the other commands print ---------------------------------------------------
+
+LEFT_BEHIND = 'MODELS = {"deepseek-chat": 1, "deepseek-reasoner": 2}\n'
+
+
+@pytest.mark.parametrize("output_format", ["full", "concise"])
+def test_fix_prints_each_finding_left_once_with_why(project: Path, output_format: str) -> None:
+    (project / "collision.py").write_text(LEFT_BEHIND)
+    result = fix("--output-format", output_format, "collision.py")
+    lines = [line for line in result.stdout.splitlines() if "collision.py:1:" in line]
+    assert len(lines) == 2, result.stdout  # one line per finding, no second list
+    assert result.stdout.count("would merge what this dict tells apart") == 2
+    assert "2 findings left, each shown above with why." in result.stdout
+
+
+def test_fix_diff_says_how_many_findings_it_would_leave_and_prints_statistics(project: Path) -> None:
+    (project / "collision.py").write_text(LEFT_BEHIND)
+    result = fix("--diff", "--statistics", "--unsafe-fixes", ".")
+    assert result.stdout.startswith("--- a/unknown_sink.py")  # the diff alone on stdout
+    assert "3 findings would be left" in result.stderr  # the 2 collisions and DSM201
+    assert "DSM001" in result.stderr and "retired-model-id" in result.stderr  # the statistics
+    assert (project / "unknown_sink.py").read_text() == UNKNOWN_SINK
+
+
+def test_a_tree_with_nothing_to_read_says_so(project: Path) -> None:
+    (project / "unknown_sink.py").unlink()
+    (project / "notes.txt").write_text("deepseek-chat\n")
+    for command in ("check", "fix"):
+        result = invoke(command, ".")
+        assert result.exit_code == 0
+        assert "no files to check under .; read by default: *.py" in result.stderr
+
+
+def test_check_refuses_unsafe_fixes_and_an_empty_target(project: Path) -> None:
+    unsafe = invoke("check", "--unsafe-fixes", ".")
+    assert unsafe.exit_code == 2 and "--unsafe-fixes applies to `fix` only" in unsafe.stderr
+    for command in ("check", "fix"):
+        empty = invoke(command, "--target", "", ".")
+        assert empty.exit_code == 2 and "--target needs a model ID" in empty.stderr
+    assert (project / "unknown_sink.py").read_text() == UNKNOWN_SINK
+
+
+def test_an_interrupted_fix_lists_the_files_it_wrote(project: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import migrator.fixing as fixing
+
+    (project / "second.py").write_text(UNKNOWN_SINK)
+    real = fixing.fix_file
+
+    def interrupted_after_the_first(candidate: object, *args: object) -> object:
+        if fixing.WRITTEN:
+            raise KeyboardInterrupt
+        return real(candidate, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fixing, "fix_file", interrupted_after_the_first)
+    result = fix("--unsafe-fixes", ".")
+    assert result.exit_code == 130
+    assert "interrupted after writing 1 file(s), each whole: second.py" in result.stderr
+    assert (project / "unknown_sink.py").read_text() == UNKNOWN_SINK
+
+
+def test_rules_piped_is_a_plain_table_as_wide_as_columns() -> None:
+    result = CliRunner(env={"COLUMNS": "100"}).invoke(main, ["rules"])
+    lines = result.stdout.splitlines()
+    assert any(line.split()[:1] == ["DSM001"] for line in lines)
+    assert max(len(line) for line in lines) <= 100
+    assert not any(ch in result.stdout for ch in "┃━│─\x1b")
+
+
+def test_the_progress_bar_says_fixing_during_fix(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import migrator.progress as progress
+
+    labels: list[str] = []
+    real = progress.progress_reporter
+
+    def spy(total: int, allowed: bool, label: str = "checking") -> object:
+        labels.append(label)
+        return real(total, allowed, label)
+
+    monkeypatch.setattr(progress, "progress_reporter", spy)
+    fix("--no-progress", ".")
+    fix("--diff", ".")
+    assert labels == ["fixing", "checking"]
+
+
+def test_pre_commit_hooks_run_serially() -> None:
+    import yaml
+
+    hooks = yaml.safe_load((FIX_FIXTURES.parent.parent / ".pre-commit-hooks.yaml").read_text())
+    assert all(hook["require_serial"] is True for hook in hooks)

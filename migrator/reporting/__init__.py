@@ -37,6 +37,8 @@ class Report:
     files: list[str] = field(default_factory=list)  # every file scanned, for per-file formats
     # What applied unsafe fixes left to do by hand; None for `check`, which applies nothing.
     follow_ups: list[FollowUp] | None = None
+    # Why `fix` left each finding, shown with it by the formats people read.
+    reasons: dict[Finding, str] = field(default_factory=dict)
     version: str = __version__
     _line_indexes: dict[tuple[str, int | None], LineIndex | None] = field(
         default_factory=dict, repr=False)

@@ -34,7 +34,10 @@ def render(report: Report, out: TextIO, *, color: bool = False) -> None:
         console.print(header)
         for line in _snippet(report, finding):
             console.print(line)
-        if finding.fix is not None:
+        why = report.reasons.get(finding)
+        if why:
+            console.print(Text(f"  left: {why}", style="magenta"))
+        elif finding.fix is not None:
             console.print(Text(f"  help: {finding.fix.description} ({finding.fix.applicability} fix)",
                                style="green"))
         console.print()
