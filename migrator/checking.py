@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 from migrator.engine import FileOutcome, check_file, run_files
 from migrator.reporting import Report, render
@@ -45,10 +46,39 @@ def run_check(invocation: Invocation) -> int:
     return exit_code(report.findings, invocation)
 
 
-def emit(invocation: Invocation, report: Report) -> None:
+def emit(invocation: Invocation, report: Report) -> str | None:
+    """Write the report where the options say; returns the format standard output got, if any.
+
+    ``--output-file FILE`` sends the report there instead of standard output; with
+    ``--output-file-format`` the file gets that format and standard output keeps its report.
+    """
+    output_file = invocation.options.get("output_file")
+    file_format = invocation.options.get("output_file_format")
+    if output_file is not None:
+        write_report_file(invocation, report, output_file, file_format or invocation.output_format)
+        if file_format is None:
+            return None
+    write_report(invocation, report, invocation.output_format, sys.stdout, sys.stdout.isatty())
+    return invocation.output_format
+
+
+def write_report(invocation: Invocation, report: Report, output_format: str, out: TextIO,
+                 color: bool) -> None:
     if invocation.options.get("statistics"):
         from migrator.reporting.statistics import render_statistics
 
-        render_statistics(report, sys.stdout, output_format=invocation.output_format)
+        render_statistics(report, out, output_format=output_format)
         return
-    render(invocation.output_format, report, sys.stdout, color=sys.stdout.isatty())
+    render(output_format, report, out, color=color)
+
+
+def write_report_file(invocation: Invocation, report: Report, path: Path, output_format: str) -> None:
+    from migrator.cli import fail
+
+    try:
+        if path.parent != Path():
+            path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            write_report(invocation, report, output_format, handle, color=False)
+    except OSError as error:
+        fail(f"cannot write the report to {path}: {error.strerror or error}")

@@ -30,6 +30,12 @@ def shared_options(command: F) -> F:
         click.option("--output-format", type=click.Choice(
             ["full", "concise", "json", "sarif", "github", "gitlab", "junit"]),
             help="Report format (default: full on a terminal, concise otherwise)."),
+        click.option("--output-file", type=click.Path(path_type=Path, dir_okay=False),
+                     help="Write the report to FILE instead of standard output."),
+        click.option("--output-file-format", type=click.Choice(
+            ["full", "concise", "json", "sarif", "github", "gitlab", "junit"]),
+            help="Format of --output-file; standard output then keeps the --output-format "
+                 "report (one run: SARIF to a file, annotations to the log)."),
         click.option("--select", help="Comma-separated rule codes or prefixes to enable."),
         click.option("--ignore", help="Comma-separated rule codes or prefixes to disable."),
         click.option("--today", help="Judge deadlines at this moment: YYYY-MM-DD[THH:MM[:SS]Z]."),
@@ -88,6 +94,8 @@ def resolve(paths: tuple[str, ...], options: dict[str, Any]) -> Invocation:
     from migrator.rules import resolve_codes
     from migrator.settings import load_settings, parse_today, split_codes, split_globs
 
+    if options.get("target") is not None and not options["target"].strip():
+        fail("--target needs a model ID (e.g. deepseek-v4-flash)")
     try:
         overrides: dict[str, Any] = {
             "today": parse_today(options["today"]) if options.get("today") else None,
@@ -123,6 +131,8 @@ def resolve(paths: tuple[str, ...], options: dict[str, Any]) -> Invocation:
         project_root=settings.project_root,
         public_api=settings.public_api,
     )
+    if options.get("output_file_format") and not options.get("output_file"):
+        fail("--output-file-format needs --output-file")
     output_format = options.get("output_format") or ("full" if sys.stdout.isatty() else "concise")
     workers = options.get("workers") or default_workers()
     return Invocation(paths, options, settings, catalog, plan, output_format, workers)
@@ -148,14 +158,27 @@ def candidates(invocation: Invocation) -> Iterator[Any]:
     paths = [p for p in invocation.paths if p != "-"] if invocation.paths else []
     if invocation.paths and not paths:
         return
+    found = 0
     try:
         for item in discover(paths, discovery_options(invocation.settings)):
             if isinstance(item, Skipped):
                 click.echo(f"deepseek-migrate: skipped {item.display}: {item.reason}", err=True)
             elif isinstance(item, Candidate):
+                found += 1
                 yield item
     except DiscoveryError as error:
         fail(str(error))
+    if not found:
+        warn_nothing_to_read(paths or ["."], invocation.settings)
+
+
+def warn_nothing_to_read(paths: Sequence[str], settings: Any) -> None:
+    """As ruff warns: a run that read nothing says so, and what it would have read."""
+    from migrator.discovery import DEFAULT_INCLUDES
+
+    patterns = ", ".join((*DEFAULT_INCLUDES, *(settings.extend_include or ())))
+    click.echo(f"deepseek-migrate: warning: no files to check under {' '.join(paths)}; "
+               f"read by default: {patterns} (more with --extend-include)", err=True)
 
 
 def stdin_candidate(invocation: Invocation) -> Any | None:
@@ -219,6 +242,8 @@ def check(paths: tuple[str, ...], **options: Any) -> None:
     """Report findings; never writes a file."""
     from migrator.checking import run_check
 
+    if options.get("unsafe_fixes"):
+        fail("--unsafe-fixes applies to `fix` only: `check` never writes a file")
     invocation = resolve(paths, options)
     sys.exit(run_check(invocation))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import click
 
@@ -28,8 +29,11 @@ def print_rules(output_format: str) -> None:
     for info in infos:
         table.add_row(info.code, info.name, info.severity_label(), info.fixable, info.summary)
     console = Console(highlight=False)
-    if not console.is_terminal:  # piped: rich would fall back to 80 columns and wrap every cell
-        console = Console(highlight=False, width=160)
+    if not console.is_terminal:  # piped: a plain table, as wide as COLUMNS says (else 160)
+        table.box = None
+        table.title = None
+        width = int(os.environ["COLUMNS"]) if os.environ.get("COLUMNS", "").isdigit() else 160
+        console = Console(highlight=False, width=width, no_color=True, emoji=False)
     console.print(table)
 
 

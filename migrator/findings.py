@@ -67,6 +67,9 @@ class Fix:
     @property
     def spans_files(self) -> bool:
         return any(edit.path is not None for edit in self.edits)
+    # What the user must still do by hand once this (unsafe) fix is applied, e.g. "thinking
+    # must be disabled where `MODEL` is sent": `fix` lists it at the finding's location.
+    follow_up: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -101,3 +104,20 @@ class Finding:
     @property
     def sort_key(self) -> tuple[str, int, int, int, str]:
         return (self.path, self.span.cell or 0, self.span.line, self.span.column, self.code)
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """Something an applied unsafe fix left for the user to do by hand, at the fixed finding."""
+
+    path: str
+    span: Span
+    code: str
+    model: str | None
+    action: str  # "thinking must be disabled where `MODEL` is sent"
+
+    @classmethod
+    def of(cls, finding: Finding) -> FollowUp | None:
+        if finding.fix is None or finding.fix.follow_up is None:
+            return None
+        return cls(finding.path, finding.span, finding.code, finding.model, finding.fix.follow_up)

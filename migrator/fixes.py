@@ -142,7 +142,10 @@ class _Planner:
         if known and len(edits) > len(rename):
             description += f", keep thinking {state} at the {_count(len(known), 'request')} found"
         description += f"; thinking must be set to {state} by hand where the value is sent ({reason})"
-        fix = Fix("unsafe", description, tuple(edits), self._inputs(edits))
+        names = self.state.names
+        where = f"`{sorted(names)[0]}`" if names else "the value"
+        follow_up = f"thinking must be disabled where {where} is sent" if self.disable else None
+        fix = Fix("unsafe", description, tuple(edits), self._inputs(edits), follow_up)
         return FixPlan(fix, reason, known)
 
     def _inputs(self, edits: list[TextEdit] | tuple[TextEdit, ...]) -> tuple[tuple[str, str], ...]:

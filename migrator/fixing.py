@@ -15,10 +15,10 @@ import difflib
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from migrator.engine import FileOutcome, Plan, analyse_bytes, run_files, unreadable
-from migrator.findings import Finding, Fix, TextEdit
+from migrator.findings import Finding, Fix, FollowUp, TextEdit
 
 if TYPE_CHECKING:
     from migrator.cli import Invocation
@@ -26,6 +26,10 @@ if TYPE_CHECKING:
     from migrator.sources.base import Document
 
 PLACEHOLDER = "\0edited"
+MAX_ROUNDS = 10  # fix, re-analyse, fix again: a bound in case two fixes ever keep trading places
+# Files this process has written in this run, for the message of an interrupted `fix`.
+WRITTEN: list[str] = []
+HELD_CODE = "DSM102"  # its fix disables thinking, which a reasoner migration keeps on
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,8 @@ class FixOutcome(FileOutcome):
     diff: bytes = b""
     fixed: bytes | None = None  # the new bytes, for standard input
     problem: str | None = None  # why this file's fixes were not written
+    follow_ups: list[FollowUp] = field(default_factory=list)  # left by the unsafe fixes applied
+    held: set[tuple[str, int, int, int, str]] = field(default_factory=set)  # see held_back()
 
 
 # -- choosing and applying edits ----------------------------------------------------------------
@@ -188,32 +194,77 @@ class _Normaliser(ast.NodeTransformer):
 
 
 def fix_bytes(candidate: Candidate, data: bytes, plan: FixPlan) -> tuple[FixOutcome, bytes]:
-    """Analyse, fix and verify one file's bytes in memory; returns the outcome and new bytes."""
+    """Analyse, fix and verify one file's bytes in memory until no fix applies (a fixed point).
+
+    A fix may bring another to light (a rename, then the request it reaches), so each round
+    fixes what the analysis of the previous round's text offers, as ruff does, up to
+    ``MAX_ROUNDS``. Each round is verified against its own input; a round that fails
+    verification is dropped and what the earlier rounds wrote stays.
+    """
     outcome, document = analyse_bytes(candidate, data, plan)
     result = FixOutcome(outcome.display, outcome.findings, outcome.texts, parsed=True)
-    render = getattr(document, "render", None)
-    # A fix that spans files is written by the main process, all its files together.
-    fixes = [f for f in select_fixes(outcome.findings, plan.unsafe_fixes) if not f.spans_files]
-    if render is None or not fixes:
-        return result, data
+    current = data
+    kept_on = False  # a retired thinking ID was migrated with thinking kept on in this run
+    for _ in range(MAX_ROUNDS):
+        held = held_back(outcome.findings, kept_on)
+        result.held = {f.sort_key for f in held}
+        # A fix that spans files is written by the main process, all its files together.
+        fixes = [f for f in select_fixes([f for f in outcome.findings if f not in held], plan.unsafe_fixes)
+                 if not f.spans_files]
+        render = getattr(document, "render", None)
+        if render is None or not fixes:
+            break
+        new, problem = _render_round(document, render, fixes)
+        if problem is not None:
+            result.problem = f"fixes not applied: {problem}"
+            break
+        if new == current:
+            break
+        kept_on = kept_on or keeps_thinking_on(outcome.findings, fixes, plan)
+        result.follow_ups.extend(follow_ups_of(outcome.findings, fixes))
+        result.applied += len(fixes)
+        outcome, document = analyse_bytes(candidate, new, plan)
+        current = new
+    result.changed = current != data
+    if result.changed:
+        result.findings = outcome.findings
+        result.texts = outcome.texts
+    return result, current
+
+
+def _render_round(document: object, render: Any, fixes: Sequence[Fix]) -> tuple[bytes, str | None]:
+    """The new bytes of one round, or why they may not be written."""
     edits = unique_edits(fixes)
     try:
-        new = render(edits)
+        new: bytes = render(edits)
     except (ValueError, UnicodeEncodeError) as error:
-        result.problem = f"fixes not applied: {error}"
-        return result, data
-    problem = verify(document, new, edits)  # type: ignore[arg-type]
-    if problem is not None:
-        result.problem = f"fixes not applied: {problem}"
-        return result, data
-    if new == data:
-        return result, data
-    after, _ = analyse_bytes(candidate, new, plan)
-    result.findings = after.findings
-    result.texts = after.texts
-    result.applied = len(fixes)
-    result.changed = True
-    return result, new
+        return b"", str(error)
+    return new, verify(document, new, edits)  # type: ignore[arg-type]
+
+
+def keeps_thinking_on(findings: Sequence[Finding], applied: Sequence[Fix], plan: FixPlan) -> bool:
+    """Did one of ``applied`` migrate an ID whose successor keeps thinking on (`deepseek-reasoner`)?"""
+    from migrator.engine import catalog_for
+
+    models = catalog_for(plan.catalog_path).models
+    chosen = {id(fix) for fix in applied}
+    return any(f.fix is not None and id(f.fix) in chosen and f.model in models and
+               models[f.model].successor_thinking == "enabled" for f in findings)
+
+
+def held_back(findings: Sequence[Finding], kept_on: bool) -> list[Finding]:
+    """Fixes one run must not apply: DSM102 disabling thinking in a file where this run has
+    just migrated `deepseek-reasoner` keeping it on (the request may be that very one)."""
+    if not kept_on:
+        return []
+    return [f for f in findings if f.code == HELD_CODE and f.fix is not None]
+
+
+def follow_ups_of(findings: Sequence[Finding], applied: Sequence[Fix]) -> list[FollowUp]:
+    """What the applied fixes left to do by hand, at the findings they fixed."""
+    chosen = {id(fix) for fix in applied}
+    found = (FollowUp.of(f) for f in findings if f.fix is not None and id(f.fix) in chosen)
+    return [follow_up for follow_up in found if follow_up is not None]
 
 
 def fix_file(candidate: Candidate, plan: FixPlan, stdin_data: bytes | None = None) -> FixOutcome:
@@ -238,6 +289,7 @@ def fix_file(candidate: Candidate, plan: FixPlan, stdin_data: bytes | None = Non
             result.diff = unified_diff(candidate.display, snapshot.data, new)
         else:
             atomic_write(candidate.path, new, snapshot)
+            WRITTEN.append(candidate.display)
     except (WriteRefused, OSError) as error:
         return _not_written(candidate, snapshot.data, plan, str(error))
     return result
@@ -288,6 +340,8 @@ class FixTotals:
     applied: int = 0
     files_changed: int = 0
     problems: list[tuple[str, str]] = field(default_factory=list)
+    follow_ups: list[FollowUp] = field(default_factory=list)
+    held: set[tuple[str, int, int, int, str]] = field(default_factory=set)
 
 
 def run_fix(invocation: Invocation) -> int:
@@ -299,6 +353,7 @@ def run_fix(invocation: Invocation) -> int:
     from migrator.reporting import MACHINE_FORMATS
 
     diff = bool(invocation.options.get("diff"))
+    WRITTEN.clear()
     settings = {f.name: getattr(invocation.plan, f.name) for f in fields(invocation.plan)}
     plan = FixPlan(**settings, diff=diff)
     outcomes: list[FileOutcome] = []
@@ -317,25 +372,46 @@ def run_fix(invocation: Invocation) -> int:
             else:
                 sys.stdout.buffer.write(outcome.fixed if outcome.fixed is not None else data)
     files = list(candidates(invocation))
-    with progress_reporter(len(files), invocation.progress_allowed) as advance:
-        outcomes.extend(run_files(files, plan, worker=fix_chunk, workers=invocation.workers,
-                                  on_progress=advance))
+    label = "checking" if diff else "fixing"
+    try:
+        with progress_reporter(len(files), invocation.progress_allowed, label) as advance:
+            for done_file in run_files(files, plan, worker=fix_chunk, workers=invocation.workers,
+                                       on_progress=advance):
+                outcomes.append(done_file)
+    except KeyboardInterrupt:
+        if not diff:
+            report_interrupted(outcomes)
+        raise
     outcomes = _apply_cross_file_fixes(files, outcomes, plan)
     totals = FixTotals()
     for done in outcomes:
         if isinstance(done, FixOutcome):
             totals.applied += done.applied
             totals.files_changed += done.changed
+            if not diff:  # `--diff` applies nothing, so it leaves nothing to do
+                totals.follow_ups.extend(done.follow_ups)
+            totals.held |= done.held
             if done.problem:
                 totals.problems.append((done.display, done.problem))
             if diff and done.diff:
                 sys.stdout.buffer.write(done.diff)
     sys.stdout.flush()
     report = build_report(invocation, outcomes)
+    report.follow_ups = totals.follow_ups
+    problems = dict(totals.problems)
+    report.reasons = {f: why_left(f, plan.unsafe_fixes, problems.get(f.path), f.sort_key in totals.held)
+                      for f in report.findings}
     to_stderr = diff or use_stdin or invocation.output_format in MACHINE_FORMATS
+    on_stdout = None
     if not diff and not use_stdin:  # `fix -`: standard output carries the fixed source only
-        emit(invocation, report)
-    write_summary(sys.stderr if to_stderr else sys.stdout, totals, report.findings, plan, diff)
+        on_stdout = emit(invocation, report)
+    elif diff and invocation.options.get("statistics"):  # stdout carries the diff
+        from migrator.reporting.statistics import render_statistics
+
+        render_statistics(report, sys.stderr)
+    listed = on_stdout in ("full", "concise") and not invocation.options.get("statistics")
+    write_summary(sys.stderr if to_stderr else sys.stdout, totals, report.findings, plan, diff,
+                  follow_ups_listed=listed, findings_listed=listed)
     if diff:
         return EXIT_FINDINGS if totals.files_changed and not invocation.options.get("exit_zero") \
             else EXIT_OK
@@ -387,27 +463,44 @@ def _apply_cross_file_fixes(files: Sequence[Candidate], outcomes: list[FileOutco
         first = next((o for o in updated if isinstance(o, FixOutcome)), None)
         if first is not None:
             first.applied += transaction.applied
+            first.follow_ups.extend(transaction.follow_ups)
     for display, problem in transaction.problems:
         updated.append(FixOutcome(display, problem=problem))
     return updated
 
 
-def why_left(finding: Finding, unsafe: bool, file_problem: str | None = None) -> str:
+def report_interrupted(outcomes: Sequence[FileOutcome]) -> None:
+    """Name the files an interrupted `fix` already rewrote (each whole: writes are atomic)."""
+    written = sorted({*WRITTEN, *(o.display for o in outcomes
+                                  if isinstance(o, FixOutcome) and o.changed and o.fixed is None)})
+    if written:
+        sys.stderr.write(f"deepseek-migrate: interrupted after writing {len(written)} "
+                         f"file(s), each whole: {', '.join(written)}\n")
+    else:
+        sys.stderr.write("deepseek-migrate: interrupted before writing any file\n")
+
+
+def why_left(finding: Finding, unsafe: bool, file_problem: str | None = None,
+             held: bool = False) -> str:
+    if held:
+        return ("fix held back: this run migrated a `deepseek-reasoner` here keeping thinking on, "
+                "and this fix would disable it; check by hand which mode the request needs")
     if finding.fix is not None and finding.fix.applicability == "unsafe" and not unsafe:
         return "unsafe fix available: rerun with --unsafe-fixes" + (
             f" ({finding.unfixable_reason})" if finding.unfixable_reason else "")
     if finding.fix is not None and file_problem is not None:
         return f"fix not applied ({file_problem})"
     if finding.fix is not None:
-        return "fix not applied (it overlaps another fix); rerun `fix`"
+        return "fix not applied: it conflicts with another fix"
     if finding.unfixable_reason:
         return f"no fix: {finding.unfixable_reason}"
     return "no automatic fix: change it by hand"
 
 
 def write_summary(out: TextIO, totals: FixTotals, left: Sequence[Finding], plan: FixPlan,
-                  diff: bool) -> None:
-    from migrator.reporting import location_text, plural
+                  diff: bool, follow_ups_listed: bool = False, findings_listed: bool = False) -> None:
+    """What `fix` did and left; ``…_listed``: the report above already shows them (with why)."""
+    from migrator.reporting import follow_up_text, location_text, plural
 
     files = plural(totals.files_changed, "file")
     if diff:
@@ -416,13 +509,25 @@ def write_summary(out: TextIO, totals: FixTotals, left: Sequence[Finding], plan:
         out.write(f"Fixed {plural(totals.applied, 'finding')}; {files} changed.\n")
     for display, problem in totals.problems:
         out.write(f"{display}: {problem}\n")
+    if totals.follow_ups and follow_ups_listed:
+        out.write(f"{plural(len(totals.follow_ups), 'follow-up')} to do by hand (listed above).\n")
+    elif totals.follow_ups:
+        out.write(f"{plural(len(totals.follow_ups), 'follow-up')} left by unsafe fixes "
+                  "(do by hand):\n")
+        for follow_up in totals.follow_ups:
+            out.write(f"  {follow_up_text(follow_up)}\n")
     if diff:
+        out.write(f"{plural(len(left), 'finding')} would be left"
+                  f"{' (run `check` after `fix` to see them)' if left else ''}.\n")
         return
-    if left:
+    if left and findings_listed:
+        out.write(f"{plural(len(left), 'finding')} left, each shown above with why.\n")
+    elif left:
         out.write(f"{plural(len(left), 'finding')} left:\n")
         problems = dict(totals.problems)
         for finding in left:
-            why = why_left(finding, plan.unsafe_fixes, problems.get(finding.path))
+            why = why_left(finding, plan.unsafe_fixes, problems.get(finding.path),
+                           finding.sort_key in totals.held)
             out.write(f"  {location_text(finding)}: {finding.code} {why}\n")
     else:
         out.write("No findings left.\n")

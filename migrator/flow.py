@@ -523,7 +523,8 @@ class ValueFlow:
                     uses = [a.node for a in assignments[0].references]
                     if uses and any(self._is_json_argument(self.index.parent(u)) for u in uses) and \
                             all(self._is_json_argument(self.index.parent(u)) or
-                                self._is_item_read(u) for u in uses):
+                                self._is_item_read(u) or self._keeps_default_through(u)
+                                for u in uses):
                         if isinstance(scope, GlobalScope) and self._imported_elsewhere(name.value):
                             raise Unfollowable(f"`{name.value}` is imported by another module, "
                                                "which may change it before it is sent")
@@ -532,6 +533,21 @@ class ValueFlow:
                                        "set or deleted, or the dict is passed on) before it is sent")
                 raise Unfollowable(f"`{name.value}` is bound more than once")
         raise Unfollowable(f"the dict is not visibly posted as a JSON request body ({self.where(node)})")
+
+    def _keeps_default_through(self, use: cst.CSTNode) -> bool:
+        """``payload["stream"] = …`` after the literal: thinking enabled (V4's default) survives it.
+
+        Only when keeping thinking on, and only for a literal key that is not the model or
+        the effort: whatever the code sets there wins after the fix as it did before.
+        """
+        subscript = self.index.parent(use)
+        if self.state.disable or not isinstance(subscript, cst.Subscript) or subscript.value is not use:
+            return False
+        if len(subscript.slice) != 1 or not isinstance(subscript.slice[0].slice, cst.Index):
+            return False
+        key = subscript.slice[0].slice.value
+        return isinstance(key, cst.SimpleString) and \
+            key.evaluated_value not in ("model", "reasoning_effort")
 
     def _imported_elsewhere(self, name: str) -> bool:
         project, path = self.state.project, self.real_path

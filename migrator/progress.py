@@ -10,7 +10,8 @@ MIN_FILES_FOR_PROGRESS = 200
 
 
 @contextmanager
-def progress_reporter(total: int, allowed: bool) -> Iterator[Callable[[int], None] | None]:
+def progress_reporter(total: int, allowed: bool,
+                      label: str = "checking") -> Iterator[Callable[[int], None] | None]:
     if not allowed or total < MIN_FILES_FOR_PROGRESS:
         yield None
         return
@@ -18,7 +19,7 @@ def progress_reporter(total: int, allowed: bool) -> Iterator[Callable[[int], Non
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     console = Console(stderr=True)
-    with Progress(TextColumn("checking"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=True) as progress:
         task = progress.add_task("files", total=total)
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from migrator.findings import Finding, Fix, TextEdit
+from migrator.findings import Finding, Fix, FollowUp, TextEdit
 
 if TYPE_CHECKING:
     from migrator.discovery import Candidate
@@ -44,6 +44,7 @@ class Transaction:
     changes: list[FileChange] = field(default_factory=list)
     applied: int = 0
     problems: list[tuple[str, str]] = field(default_factory=list)
+    follow_ups: list[FollowUp] = field(default_factory=list)
 
 
 def spans_files_wanted(findings: Sequence[Finding], unsafe: bool) -> bool:
@@ -59,6 +60,7 @@ def plan_transaction(origins: Sequence[Candidate], plan: Plan) -> Transaction:
 
     transaction = Transaction()
     fixes: list[tuple[str, Fix]] = []  # (origin real path, fix)
+    follow_ups: dict[int, FollowUp] = {}  # by id of the fix
     displays: dict[str, str] = {}
     for candidate in origins:
         real = os.path.realpath(candidate.path)
@@ -71,11 +73,17 @@ def plan_transaction(origins: Sequence[Candidate], plan: Plan) -> Transaction:
         outcome, _ = analyse_bytes(candidate, data, plan)
         for fix in select_fixes(outcome.findings, plan.unsafe_fixes):
             fixes.append((real, fix))
+        for finding in outcome.findings:
+            follow_up = FollowUp.of(finding)
+            if follow_up is not None and finding.fix is not None:
+                follow_ups[id(finding.fix)] = follow_up
     for _ in range(MAX_ROUNDS):
         changes, failed = _render_all(fixes, displays)
         if not failed:
             transaction.changes = changes
             transaction.applied = sum(1 for _, fix in fixes if fix.spans_files)
+            transaction.follow_ups = [follow_ups[id(fix)] for _, fix in fixes
+                                      if fix.spans_files and id(fix) in follow_ups]
             return transaction
         for path, why in failed.items():
             transaction.problems.append((displays.get(path, _display(path)), f"fixes not applied: {why}"))

@@ -293,4 +293,4 @@ def test_summary_says_why_a_refused_file_kept_its_findings(tmp_path: Path) -> No
     result = run_cli("fix", "link.py", cwd=tmp_path)
     out = result.stdout.decode()
     assert "link.py: not written: is a symbolic link" in out
-    assert "DSM001 fix not applied (not written: is a symbolic link" in out
+    assert "(left: fix not applied (not written: is a symbolic link" in out  # with the finding

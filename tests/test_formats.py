@@ -486,9 +486,10 @@ def test_action_command_lines_use_real_check_flags() -> None:
         script = step["run"]
         assert '"$TOOL" check ' in script
         used |= set(re.findall(r"(?<![\w-])--[a-z][a-z-]*", script))
-        formats |= set(re.findall(r"--output-format (\w+)", script))
+        formats |= set(re.findall(r"--output-(?:file-)?format (\w+)", script))
     assert used and used <= check_flags(), used - check_flags()
     assert formats == {"github", "sarif"}
+    assert len(steps[1:]) == 1, "the action scans the tree once, for annotations and SARIF"
     assert {"--exit-zero", "--fail-on", "--no-progress"} <= used
 
 

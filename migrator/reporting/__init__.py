@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from migrator import __version__
 from migrator.catalog import format_utc, parse_utc
-from migrator.findings import Finding, Severity
+from migrator.findings import Finding, FollowUp, Severity
 
 if TYPE_CHECKING:
     from migrator.sources.text import LineIndex
@@ -35,6 +35,10 @@ class Report:
     today: datetime
     texts: dict[str, dict[int | None, str]] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)  # every file scanned, for per-file formats
+    # What applied unsafe fixes left to do by hand; None for `check`, which applies nothing.
+    follow_ups: list[FollowUp] | None = None
+    # Why `fix` left each finding, shown with it by the formats people read.
+    reasons: dict[Finding, str] = field(default_factory=dict)
     version: str = __version__
     _line_indexes: dict[tuple[str, int | None], LineIndex | None] = field(
         default_factory=dict, repr=False)
@@ -77,6 +81,26 @@ def location_text(finding: Finding) -> str:
     span = finding.span
     cell = f"cell {span.cell}:" if span.cell is not None else ""
     return f"{finding.path}:{cell}{span.line}:{span.column}"
+
+
+def follow_up_location(follow_up: FollowUp) -> str:
+    span = follow_up.span
+    cell = f"cell {span.cell}:" if span.cell is not None else ""
+    return f"{follow_up.path}:{cell}{span.line}:{span.column}"
+
+
+def follow_up_text(follow_up: FollowUp) -> str:
+    """``thinking must be disabled where `MODEL` is sent: app.py:3:9 (DSM001 deepseek-chat)``."""
+    about = " ".join(part for part in (follow_up.code, follow_up.model) if part)
+    return f"{follow_up.action}: {follow_up_location(follow_up)} ({about})"
+
+
+def follow_up_lines(report: Report) -> list[str]:
+    """The follow-ups for people, under a heading; nothing when there are none."""
+    if not report.follow_ups:
+        return []
+    heading = f"{plural(len(report.follow_ups), 'follow-up')} left by unsafe fixes (do by hand):"
+    return [heading] + [f"  {follow_up_text(f)}" for f in report.follow_ups]
 
 
 def plural(count: int, word: str) -> str:

@@ -8,13 +8,15 @@ from __future__ import annotations
 from typing import TextIO
 
 from migrator.findings import Finding, Severity
-from migrator.reporting import Report, location_text, summary_line
+from migrator.reporting import Report, follow_up_lines, location_text, summary_line
 
 _STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
 def render(report: Report, out: TextIO, *, color: bool = False) -> None:
     if not report.findings:  # nothing worth importing rich for
+        for text in follow_up_lines(report):
+            out.write(text + "\n")
         out.write(summary_line(report) + "\n")
         return
     from rich.console import Console
@@ -34,12 +36,17 @@ def render(report: Report, out: TextIO, *, color: bool = False) -> None:
             console.print(line)
         if finding.code == "DSM001":
             console.print(Text(f"  note: {reaches_text(finding)}", style="cyan"))
-        if finding.fix is not None:
+        why = report.reasons.get(finding)
+        if why:
+            console.print(Text(f"  left: {why}", style="magenta"))
+        elif finding.fix is not None:
             console.print(Text(f"  help: {finding.fix.description} ({finding.fix.applicability} fix)",
                                style="green"))
         elif finding.unfixable_reason:
             console.print(Text(f"  help: no fix: {finding.unfixable_reason}", style="yellow"))
         console.print()
+    for text in follow_up_lines(report):
+        console.print(Text(text, style="yellow"))
     console.print(Text(summary_line(report), style="bold"))
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from migrator.findings import Finding, Severity
+from migrator.findings import Finding, FollowUp, Severity
 from migrator.reporting import Report
 from migrator.reporting.ci import located_message, repository_path
 
@@ -20,12 +20,28 @@ COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO:
 def render(report: Report, out: TextIO, *, color: bool = False) -> None:
     for finding in report.findings:
         out.write(workflow_command(finding) + "\n")
+    for follow_up in report.follow_ups or ():
+        out.write(follow_up_command(follow_up) + "\n")
 
 
 def workflow_command(finding: Finding) -> str:
     properties = ",".join(f"{key}={escape_property(value)}"
                           for key, value in annotation_properties(finding))
     return f"::{COMMANDS[finding.severity]} {properties}::{escape_data(located_message(finding))}"
+
+
+def follow_up_command(follow_up: FollowUp) -> str:
+    """A warning annotation at the fixed line: the fix left this to do by hand."""
+    span = follow_up.span
+    properties = [("file", repository_path(follow_up.path))]
+    message = follow_up.action
+    if span.cell is None:
+        properties += [("line", str(span.line)), ("col", str(span.column))]
+    else:
+        message = f"cell {span.cell}, line {span.line}, column {span.column}: {message}"
+    properties.append(("title", f"{follow_up.code} follow-up"))
+    text = ",".join(f"{key}={escape_property(value)}" for key, value in properties)
+    return f"::warning {text}::{escape_data(message)}"
 
 
 def annotation_properties(finding: Finding) -> list[tuple[str, str]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
-from migrator.findings import Finding
+from migrator.findings import Finding, FollowUp
 from migrator.reporting import Report
 
 
@@ -41,8 +41,18 @@ def finding_object(finding: Finding) -> dict[str, Any]:
     return data
 
 
+def follow_up_object(follow_up: FollowUp) -> dict[str, Any]:
+    span = follow_up.span
+    data: dict[str, Any] = {"path": follow_up.path, "line": span.line, "column": span.column,
+                            "code": follow_up.code, "model": follow_up.model,
+                            "action": follow_up.action}
+    if span.cell is not None:
+        data["cell"] = span.cell
+    return data
+
+
 def report_object(report: Report) -> dict[str, Any]:
-    return {
+    data = {
         "tool": "deepseek-migrate",
         "version": report.version,
         "today": report.today_text,
@@ -53,6 +63,9 @@ def report_object(report: Report) -> dict[str, Any]:
             "by_code": report.by_code(),
         },
     }
+    if report.follow_ups is not None:  # `fix` only
+        data["follow_ups"] = [follow_up_object(f) for f in report.follow_ups]
+    return data
 
 
 def render(report: Report, out: TextIO, *, color: bool = False) -> None:

@@ -11,8 +11,8 @@ import re
 import xml.etree.ElementTree as ET
 from typing import TextIO
 
-from migrator.findings import Finding
-from migrator.reporting import Report, location_text, plural
+from migrator.findings import Finding, FollowUp
+from migrator.reporting import Report, follow_up_text, location_text, plural
 from migrator.reporting.ci import SEVERITY_ORDER
 
 SUITE_NAME = "deepseek-migrate"
@@ -37,16 +37,23 @@ def junit_tree(report: Report) -> ET.Element:
     root = ET.Element("testsuites", {"name": SUITE_NAME, **counts})
     suite = ET.SubElement(root, "testsuite", {"name": SUITE_NAME, **counts,
                                               "timestamp": report.today_text.rstrip("Z")})
+    follow_ups: dict[str, list[FollowUp]] = {}
+    for follow_up in report.follow_ups or ():
+        follow_ups.setdefault(follow_up.path, []).append(follow_up)
     for path, findings in by_path.items():
-        add_test_case(suite, path, findings)
+        case = add_test_case(suite, path, findings)
+        if path in follow_ups:  # not a failure (the findings decide that), but shown with the case
+            output = ET.SubElement(case, "system-out")
+            output.text = xml_safe("\n".join(f"follow-up: {follow_up_text(f)}"
+                                              for f in follow_ups[path]))
     return root
 
 
-def add_test_case(suite: ET.Element, path: str, findings: list[Finding]) -> None:
+def add_test_case(suite: ET.Element, path: str, findings: list[Finding]) -> ET.Element:
     case = ET.SubElement(suite, "testcase", {"classname": SUITE_NAME, "name": xml_safe(path),
                                              "file": xml_safe(path)})
     if not findings:
-        return
+        return case
     worst = next(s for s in SEVERITY_ORDER if any(f.severity == s for f in findings))
     codes = ", ".join(sorted({f.code for f in findings}))
     failure = ET.SubElement(case, "failure", {
@@ -54,6 +61,7 @@ def add_test_case(suite: ET.Element, path: str, findings: list[Finding]) -> None
         "type": worst.value,
     })
     failure.text = xml_safe("\n".join(finding_line(f) for f in findings))
+    return case
 
 
 def finding_line(finding: Finding) -> str:

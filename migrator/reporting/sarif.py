@@ -12,7 +12,7 @@ import json
 import re
 from typing import Any, TextIO
 
-from migrator.findings import Finding, Fix, Severity, TextEdit
+from migrator.findings import Finding, Fix, FollowUp, Severity, TextEdit
 from migrator.reporting import Report
 from migrator.reporting.ci import fingerprints, located_message, relative_uri
 from migrator.sources.text import LineIndex
@@ -48,12 +48,38 @@ def sarif_log(report: Report) -> dict[str, Any]:
                 "rules": rules,
             }},
             "columnKind": "unicodeCodePoints",
-            "invocations": [{"executionSuccessful": True,
-                             "properties": {"today": report.today_text,
-                                            "filesScanned": report.files_scanned}}],
+            "invocations": [invocation_object(report)],
             "results": results,
         }],
     }
+
+
+def invocation_object(report: Report) -> dict[str, Any]:
+    invocation: dict[str, Any] = {"executionSuccessful": True,
+                                  "properties": {"today": report.today_text,
+                                                 "filesScanned": report.files_scanned}}
+    if report.follow_ups:
+        invocation["toolExecutionNotifications"] = [follow_up_notification(f)
+                                                    for f in report.follow_ups]
+    return invocation
+
+
+def follow_up_notification(follow_up: FollowUp) -> dict[str, Any]:
+    """What an applied unsafe fix left to do by hand: a warning at the fixed finding."""
+    span = follow_up.span
+    location = {"artifactLocation": {"uri": relative_uri(follow_up.path)},
+                "region": {"startLine": 1} if span.cell is not None else
+                {"startLine": span.line, "startColumn": span.column}}
+    notification: dict[str, Any] = {
+        "level": "warning",
+        "message": {"text": f"follow-up: {follow_up.action}"},
+        "locations": [{"physicalLocation": location}],
+        "descriptor": {"id": "follow-up"},
+        "associatedRule": {"id": follow_up.code},
+    }
+    if span.cell is not None:
+        notification["properties"] = {"cell": span.cell, "cellLine": span.line}
+    return notification
 
 
 def rule_descriptors() -> list[dict[str, Any]]:
