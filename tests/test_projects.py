@@ -1,0 +1,189 @@
+"""Multi-module fixture projects (`fixtures/projects/NAME/`): the project-wide flow of a model ID.
+
+Each project has `before/` (the project), `after/` (the exact tree `fix` writes), optionally
+`unsafe-after/` (the tree `fix --unsafe-fixes` writes), and `expected.toml`: one `[[finding]]`
+per DSM001 finding of `check`, with `path` (relative to the project root), `line`, `column`
+(1-based; in a notebook also `cell`, as in the JSON report), `applicability` (`safe`,
+`unsafe` or `none` for a finding without a fix), `requests` for a safe finding ("path:line",
+or "path:cell N:line" in a notebook: the requests the value reaches) and `reason_contains`
+for the others (a fragment, or a list of fragments, that the finding's message, fix
+description or `unfixable_reason` must contain: the use that blocks a safe fix).
+
+Every command runs through the real CLI with the copied project as the current directory.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import json
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+from .conftest import FIXTURES, run_cli
+
+PROJECTS_ROOT = FIXTURES / "projects"
+PROJECTS = sorted(path for path in PROJECTS_ROOT.iterdir() if (path / "expected.toml").is_file())
+SKIPPED_PARTS = {"__pycache__", ".deepseek-migrate-cache", ".pytest_cache"}
+
+FindingKey = tuple[str, int | None, int, int]
+
+
+def project_id(project: Path) -> str:
+    return project.name
+
+
+def expected_findings(project: Path) -> list[dict[str, Any]]:
+    data = tomllib.loads((project / "expected.toml").read_text(encoding="utf-8"))
+    findings: list[dict[str, Any]] = data.get("finding", [])
+    return findings
+
+
+def copy_of(tree: Path, destination: Path) -> Path:
+    shutil.copytree(tree, destination, ignore=shutil.ignore_patterns(*SKIPPED_PARTS))
+    return destination
+
+
+def tree_files(root: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and not SKIPPED_PARTS.intersection(path.relative_to(root).parts)
+    }
+
+
+def describe_differences(actual: dict[str, bytes], wanted: dict[str, bytes]) -> str:
+    lines: list[str] = []
+    for name in sorted(set(actual) | set(wanted)):
+        if name not in actual:
+            lines.append(f"missing: {name}")
+        elif name not in wanted:
+            lines.append(f"unexpected: {name}")
+        elif actual[name] != wanted[name]:
+            lines.extend(difflib.unified_diff(
+                wanted[name].decode("utf-8", "replace").splitlines(),
+                actual[name].decode("utf-8", "replace").splitlines(),
+                f"expected/{name}", f"written/{name}", lineterm=""))
+    return "\n".join(lines)
+
+
+def assert_tree_equals(root: Path, wanted: Path) -> None:
+    actual, expected = tree_files(root), tree_files(wanted)
+    assert actual == expected, describe_differences(actual, expected)
+
+
+def json_report(cwd: Path) -> dict[str, Any]:
+    result = run_cli("check", "--output-format", "json", "--no-progress", "--exit-zero", cwd=cwd)
+    assert result.returncode == 0, result.stderr.decode()
+    report: dict[str, Any] = json.loads(result.stdout)
+    return report
+
+
+def run_fix(cwd: Path, *extra: str) -> None:
+    result = run_cli("fix", "--no-progress", "--exit-zero", *extra, cwd=cwd)
+    assert result.returncode == 0, result.stderr.decode()
+
+
+def key_of(finding: dict[str, Any]) -> FindingKey:
+    return (finding["path"], finding.get("cell"), finding["line"], finding["column"])
+
+
+def applicability_of(finding: dict[str, Any]) -> str:
+    fix = finding.get("fix")
+    return "none" if fix is None else str(fix["applicability"])
+
+
+def reason_text(finding: dict[str, Any]) -> str:
+    fix = finding.get("fix") or {}
+    parts = [finding.get("message"), fix.get("description"), finding.get("unfixable_reason")]
+    return "\n".join(part for part in parts if part)
+
+
+def request_location(request: dict[str, Any]) -> str:
+    cell = request.get("cell")
+    where = f"cell {cell}:{request['line']}" if cell is not None else str(request["line"])
+    return f"{request['path']}:{where}"
+
+
+def fragments(expected: dict[str, Any]) -> list[str]:
+    wanted = expected.get("reason_contains", [])
+    return [wanted] if isinstance(wanted, str) else list(wanted)
+
+
+@pytest.mark.parametrize("project", PROJECTS, ids=project_id)
+def test_expectations_are_complete(project: Path) -> None:
+    assert (project / "before" / "pyproject.toml").is_file()
+    assert (project / "before" / "run.py").is_file()
+    assert (project / "after").is_dir()
+    for expected in expected_findings(project):
+        assert expected["applicability"] in {"safe", "unsafe", "none"}
+        if expected["applicability"] == "safe":
+            assert isinstance(expected.get("requests"), list), expected
+        else:
+            assert fragments(expected), expected
+        assert (project / "before" / expected["path"]).is_file(), expected
+
+
+@pytest.mark.parametrize("project", PROJECTS, ids=project_id)
+def test_expected_trees_are_valid_python(project: Path) -> None:
+    for tree in ("after", "unsafe-after"):
+        for path in sorted((project / tree).rglob("*.py")):
+            ast.parse(path.read_bytes(), filename=str(path))
+
+
+@pytest.mark.parametrize("project", PROJECTS, ids=project_id)
+def test_check_reports_the_expected_findings(project: Path, tmp_path: Path) -> None:
+    root = copy_of(project / "before", tmp_path / "project")
+    report = json_report(root)
+    actual = {key_of(f): f for f in report["findings"] if f["code"] == "DSM001"}
+    expected = {key_of(f): f for f in expected_findings(project)}
+    assert sorted(actual, key=str) == sorted(expected, key=str)
+    for key, wanted in expected.items():
+        finding = actual[key]
+        assert applicability_of(finding) == wanted["applicability"], (key, reason_text(finding))
+        if wanted["applicability"] == "safe":
+            requests = finding.get("requests")
+            assert isinstance(requests, list), f"{key}: the JSON finding has no `requests` list"
+            assert all(request.get("library") for request in requests), requests
+            assert sorted(map(request_location, requests)) == sorted(wanted["requests"]), key
+        else:
+            text = reason_text(finding)
+            missing = [fragment for fragment in fragments(wanted) if fragment not in text]
+            assert not missing, f"{key}: reason lacks {missing}: {text}"
+
+
+@pytest.mark.parametrize("project", PROJECTS, ids=project_id)
+def test_fix_writes_the_after_tree_and_is_idempotent(project: Path, tmp_path: Path) -> None:
+    root = copy_of(project / "before", tmp_path / "project")
+    run_fix(root)
+    assert_tree_equals(root, project / "after")
+    run_fix(root)
+    assert_tree_equals(root, project / "after")
+
+
+@pytest.mark.parametrize("project", PROJECTS, ids=project_id)
+def test_unsafe_fixes_write_the_unsafe_after_tree(project: Path, tmp_path: Path) -> None:
+    """With `unsafe-after/`, that tree; with no unsafe finding, `after/`; else stable output."""
+    root = copy_of(project / "before", tmp_path / "project")
+    run_fix(root, "--unsafe-fixes")
+    has_unsafe = any(f["applicability"] == "unsafe" for f in expected_findings(project))
+    if (project / "unsafe-after").is_dir():
+        wanted: Path | None = project / "unsafe-after"
+    else:
+        wanted = None if has_unsafe else project / "after"
+    if wanted is not None:
+        assert_tree_equals(root, wanted)
+    first = tree_files(root)
+    for path in sorted(root.rglob("*.py")):
+        ast.parse(path.read_bytes(), filename=str(path))
+    run_fix(root, "--unsafe-fixes")
+    assert tree_files(root) == first, describe_differences(tree_files(root), first)
