@@ -67,7 +67,24 @@ EXPECTED_ERRORS = {
 }
 
 # What each unsafe fix changes, request by request (the README's fix-safety table is this).
-UNSAFE_CHANGES: dict[str, list[str]] = {}
+# [] : the unsafe fix sends the same requests (all its thinking edits are in place).
+UNSAFE_CHANGES: dict[str, list[str]] = {
+    # Settings(), Profile(), Bot(), Helper(), Butler(): per-instance defaults renamed, no switch.
+    "class_attribute_overridden.py": ["request 1: thinking off -> on", "request 3: thinking off -> on",
+                                      "request 4: thinking off -> on", "request 6: thinking off -> on",
+                                      "request 7: thinking off -> on"],
+    "constant_unfollowed.py": ["request 1: thinking off -> on"],
+    "exposed_names.py": [],
+    # The constant renamed in exposed_names.py reaches this module's request without a switch.
+    "exposed_names_user.py": ["request 1: thinking off -> on"],
+    "function_default.py": ["request 3: thinking off -> on"],  # ask_override("hi") takes the default
+    "litellm_positional.py": [],  # the renamed prompt is on a call that raises before sending
+    "openai_kwargs_unsafe.py": ["request 1: thinking off -> on", "request 2: thinking off -> on"],
+    # model_replaced's first post, defaulted, deleted, rebound(False): bodies changed after the literal.
+    "payload_mutated.py": ["request 2: thinking off -> on", "request 5: thinking off -> on",
+                           "request 6: thinking off -> on", "request 7: thinking off -> on"],
+    "reasoner_tested.py": [],  # deepseek-reasoner: the rename keeps thinking on
+}
 
 # Projects' unsafe-after folders: what they change.
 PROJECT_UNSAFE_CHANGES = {
