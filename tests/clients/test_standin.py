@@ -37,7 +37,8 @@ def test_openai_text_completion_and_models_parse(standin: StandIn) -> None:
     assert "".join(c.choices[0].text for c in streamed) == "ok"
     assert "deepseek-v4-flash" in [m.id for m in client.models.list()]
     assert [(r.method, r.path, r.body and r.body.get("suffix")) for r in standin.requests()] == [
-        ("POST", "/beta/completions", ")"), ("POST", "/beta/completions", None), ("GET", "/beta/models", None)]
+        ("POST", "/beta/completions", ")"), ("POST", "/beta/completions", None),
+        ("GET", "/beta/models", None)]
 
 
 def test_anthropic_message_json_and_stream_parse(standin: StandIn) -> None:
