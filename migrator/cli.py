@@ -31,6 +31,8 @@ def shared_options(command: F) -> F:
             ["full", "concise", "json", "sarif", "github", "gitlab", "junit"]),
             help="Report format (default: full on a terminal, concise otherwise)."),
         click.option("--select", help="Comma-separated rule codes or prefixes to enable."),
+        click.option("--extend-select",
+                     help="Rule codes or prefixes to add to the selection (DSM201 is off by default)."),
         click.option("--ignore", help="Comma-separated rule codes or prefixes to disable."),
         click.option("--today", help="Judge deadlines at this moment: YYYY-MM-DD[THH:MM[:SS]Z]."),
         click.option("--target", help="Successor for retired IDs (default deepseek-v4-flash)."),
@@ -93,6 +95,8 @@ def resolve(paths: tuple[str, ...], options: dict[str, Any]) -> Invocation:
             "today": parse_today(options["today"]) if options.get("today") else None,
             "target": options.get("target"),
             "select": split_codes(options["select"]) if options.get("select") else None,
+            "extend_select": split_codes(options["extend_select"])
+            if options.get("extend_select") else None,
             "ignore": split_codes(options["ignore"]) if options.get("ignore") else None,
             "fail_on": Severity.parse(options["fail_on"]) if options.get("fail_on") else None,
             "exclude": split_globs(options["exclude"]) if options.get("exclude") else None,
@@ -109,7 +113,7 @@ def resolve(paths: tuple[str, ...], options: dict[str, Any]) -> Invocation:
         catalog = catalog_for(settings.catalog_path)  # the engine's copy: built once a run
         target = settings.target or catalog.default_target
         catalog.target(target)
-        codes = resolve_codes(settings.select, settings.ignore)
+        codes = resolve_codes(settings.select, settings.ignore, settings.extend_select)
     except ValueError as error:  # ConfigError, CatalogError, SelectorError, a bad severity
         fail(str(error))
     plan = Plan(
