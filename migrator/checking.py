@@ -34,7 +34,8 @@ def build_report(invocation: Invocation, outcomes: list[FileOutcome]) -> Report:
     texts = {outcome.display: outcome.texts for outcome in outcomes if outcome.texts}
     return Report(findings=findings, files_scanned=len(outcomes), today=invocation.plan.today,
                   texts=texts,
-                  files=[outcome.display for outcome in outcomes])
+                  files=[outcome.display for outcome in outcomes],
+                  fail_on=invocation.settings.fail_on)
 
 
 def run_check(invocation: Invocation) -> int:
@@ -46,6 +47,17 @@ def run_check(invocation: Invocation) -> int:
 
 
 def emit(invocation: Invocation, report: Report) -> None:
+    """Write the report; a reader that stops reading does not change the exit code."""
+    from migrator.cli import silence_stdout
+
+    try:
+        write_report(invocation, report)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        silence_stdout()
+
+
+def write_report(invocation: Invocation, report: Report) -> None:
     if invocation.options.get("statistics"):
         from migrator.reporting.statistics import render_statistics
 

@@ -184,6 +184,17 @@ def exit_code(findings: Sequence[Any], invocation: Invocation) -> int:
     return EXIT_FINDINGS if any(f.severity.rank >= threshold for f in findings) else EXIT_OK
 
 
+def silence_stdout() -> None:
+    """The reader went away (`check | head -1`): not an error of ours, and nothing to say.
+
+    Whatever is still to be written goes nowhere, so the run ends with the exit code
+    its findings imply, and Python's final flush of standard output cannot fail.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
 def guarded(command: F) -> F:
     """Turn unexpected exceptions into one line and exit 2 (a traceback with --debug)."""
 
@@ -197,9 +208,8 @@ def guarded(command: F) -> F:
             click.echo("deepseek-migrate: interrupted", err=True)
             sys.exit(130)
         except BrokenPipeError:
-            # The reader went away (`check | head`): not an error of ours, and nothing to say.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
+            # The reader went away outside a report (see `silence_stdout`): nothing to say.
+            silence_stdout()
             sys.exit(EXIT_OK)
         except Exception as error:
             if kwargs.get("debug"):

@@ -35,6 +35,7 @@ class Report:
     today: datetime
     texts: dict[str, dict[int | None, str]] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)  # every file scanned, for per-file formats
+    fail_on: Severity = Severity.WARNING  # findings below it do not fail the run (JUnit cases)
     version: str = __version__
     _line_indexes: dict[tuple[str, int | None], LineIndex | None] = field(
         default_factory=dict, repr=False)
