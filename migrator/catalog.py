@@ -29,6 +29,14 @@ TOP_LEVEL_KEYS: tuple[str, ...] = (
 )
 
 
+# A character that continues a name: a word character that is not CJK (ideographs, kana,
+# Hangul, CJK punctuation) nor a full-width form, which sit next to IDs in CJK prose.
+_NAME_CHARACTER = (
+    r"[^\W\u2e80-\u2fdf\u3000-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+    r"\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\U00020000-\U0003134f]"
+)
+
+
 class CatalogError(ValueError):
     """A catalog file that cannot be used; the message names the offending key."""
 
@@ -268,8 +276,12 @@ class Catalog:
         ids = "|".join(re.escape(i) for i in retired) or r"(?!x)x"
         # A mention stands alone: not glued to a longer name on either side
         # ("my-deepseek-chat-bot", "deepseek-chat-v3", "deepseek/deepseek-chat:free").
+        # CJK text has no spaces: an ideograph or a full-width form next to the ID is a
+        # boundary ("推荐deepseek-chat" followed by a full-width comma), not part of a longer name.
+        word = _NAME_CHARACTER
         return re.compile(
-            rf"(?<![\w.\-/:])(?P<prefix>{prefixes})?(?P<id>{ids})(?![\w\-]|[.:/][\w])"
+            rf"(?<![.\-/:])(?<!{word})(?P<prefix>{prefixes})?(?P<id>{ids})"
+            rf"(?!{word}|-|[.:/]{word})"
         )
 
     def mentions(self, text: str, *, gateway_module: bool = False) -> list[Mention]:
@@ -285,6 +297,15 @@ class Catalog:
 
     def is_gateway_text(self, text: str) -> bool:
         return any(host in text for host in self.gateway_hosts)
+
+    def is_litellm_gateway_route(self, value: str) -> bool:
+        """LiteLLM's spelling of a gateway model: `openrouter/<vendor>/<model>`.
+
+        A gateway's own names have one slash (`deepseek/deepseek-chat`,
+        `openrouter/auto`); LiteLLM puts its provider route in front of them.
+        """
+        return any(value.startswith(prefix) and "/" in value[len(prefix):].strip("/")
+                   for prefix in self.gateway_prefixes)
 
     @cached_property
     def _expired_url_pattern(self) -> re.Pattern[str] | None:

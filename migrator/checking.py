@@ -35,7 +35,8 @@ def build_report(invocation: Invocation, outcomes: list[FileOutcome]) -> Report:
     texts = {outcome.display: outcome.texts for outcome in outcomes if outcome.texts}
     return Report(findings=findings, files_scanned=len(outcomes), today=invocation.plan.today,
                   texts=texts,
-                  files=[outcome.display for outcome in outcomes])
+                  files=[outcome.display for outcome in outcomes],
+                  fail_on=invocation.settings.fail_on)
 
 
 def run_check(invocation: Invocation) -> int:
@@ -58,7 +59,13 @@ def emit(invocation: Invocation, report: Report) -> str | None:
         write_report_file(invocation, report, output_file, file_format or invocation.output_format)
         if file_format is None:
             return None
-    write_report(invocation, report, invocation.output_format, sys.stdout, sys.stdout.isatty())
+    from migrator.cli import silence_stdout
+
+    try:  # a reader that stops reading does not change the exit code
+        write_report(invocation, report, invocation.output_format, sys.stdout, sys.stdout.isatty())
+        sys.stdout.flush()
+    except BrokenPipeError:
+        silence_stdout()
     return invocation.output_format
 
 

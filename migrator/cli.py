@@ -37,6 +37,8 @@ def shared_options(command: F) -> F:
             help="Format of --output-file; standard output then keeps the --output-format "
                  "report (one run: SARIF to a file, annotations to the log)."),
         click.option("--select", help="Comma-separated rule codes or prefixes to enable."),
+        click.option("--extend-select",
+                     help="Rule codes or prefixes to add to the selection (DSM201 is off by default)."),
         click.option("--ignore", help="Comma-separated rule codes or prefixes to disable."),
         click.option("--today", help="Judge deadlines at this moment: YYYY-MM-DD[THH:MM[:SS]Z]."),
         click.option("--target", help="Successor for retired IDs (default deepseek-v4-flash)."),
@@ -101,6 +103,8 @@ def resolve(paths: tuple[str, ...], options: dict[str, Any]) -> Invocation:
             "today": parse_today(options["today"]) if options.get("today") else None,
             "target": options.get("target"),
             "select": split_codes(options["select"]) if options.get("select") else None,
+            "extend_select": split_codes(options["extend_select"])
+            if options.get("extend_select") else None,
             "ignore": split_codes(options["ignore"]) if options.get("ignore") else None,
             "fail_on": Severity.parse(options["fail_on"]) if options.get("fail_on") else None,
             "exclude": split_globs(options["exclude"]) if options.get("exclude") else None,
@@ -117,7 +121,7 @@ def resolve(paths: tuple[str, ...], options: dict[str, Any]) -> Invocation:
         catalog = catalog_for(settings.catalog_path)  # the engine's copy: built once a run
         target = settings.target or catalog.default_target
         catalog.target(target)
-        codes = resolve_codes(settings.select, settings.ignore)
+        codes = resolve_codes(settings.select, settings.ignore, settings.extend_select)
     except ValueError as error:  # ConfigError, CatalogError, SelectorError, a bad severity
         fail(str(error))
     plan = Plan(
@@ -204,6 +208,17 @@ def exit_code(findings: Sequence[Any], invocation: Invocation) -> int:
     return EXIT_FINDINGS if any(f.severity.rank >= threshold for f in findings) else EXIT_OK
 
 
+def silence_stdout() -> None:
+    """The reader went away (`check | head -1`): not an error of ours, and nothing to say.
+
+    Whatever is still to be written goes nowhere, so the run ends with the exit code
+    its findings imply, and Python's final flush of standard output cannot fail.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
 def guarded(command: F) -> F:
     """Turn unexpected exceptions into one line and exit 2 (a traceback with --debug)."""
 
@@ -217,9 +232,8 @@ def guarded(command: F) -> F:
             click.echo("deepseek-migrate: interrupted", err=True)
             sys.exit(130)
         except BrokenPipeError:
-            # The reader went away (`check | head`): not an error of ours, and nothing to say.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
+            # The reader went away outside a report (see `silence_stdout`): nothing to say.
+            silence_stdout()
             sys.exit(EXIT_OK)
         except Exception as error:
             if kwargs.get("debug"):

@@ -273,8 +273,11 @@ class RequestIndex:
         return request
 
     def routes_through_litellm(self, node: cst.CSTNode) -> bool:
-        """A model string given to LiteLLM or DSPy, or in a Router's ``litellm_params``."""
+        """A model string given to LiteLLM or DSPy, in a Router's ``litellm_params``, or
+        beside LiteLLM gateway routes (`openrouter/vendor/model`) in one dict or list."""
         holder = self.parent(node)
+        if self._beside_litellm_routes(node, holder):
+            return True
         if isinstance(holder, cst.Arg):
             call = self.parent(holder)
             if not isinstance(call, cst.Call):
@@ -289,6 +292,23 @@ class RequestIndex:
         container = self.parent(holder)
         is_model_key = isinstance(holder.key, STRING_NODES) and literal_value(holder.key) == "model"
         return is_model_key and isinstance(container, cst.Dict) and self._is_litellm_params(container)
+
+    def _beside_litellm_routes(self, node: cst.CSTNode, holder: cst.CSTNode | None) -> bool:
+        """A table of LiteLLM names: a sibling value spells a gateway the LiteLLM way."""
+        if isinstance(holder, cst.DictElement) and holder.value is node:
+            container = self.parent(holder)
+            siblings = [e.value for e in container.elements if isinstance(e, cst.DictElement)] \
+                if isinstance(container, cst.Dict) else []
+        elif isinstance(holder, cst.Element):
+            container = self.parent(holder)
+            siblings = [e.value for e in container.elements] \
+                if isinstance(container, (cst.List, cst.Tuple, cst.Set)) else []
+        else:
+            return False
+        catalog = self.context.catalog
+        return any(sibling is not node and isinstance(sibling, STRING_NODES)
+                   and catalog.is_litellm_gateway_route(literal_value(sibling) or "")
+                   for sibling in siblings)
 
     def _is_litellm_params(self, node: cst.Dict) -> bool:
         parent = self.parent(node)

@@ -14,7 +14,8 @@ def print_rules(output_format: str) -> None:
     infos = [rule_info(code) for code in available_codes()]
     if output_format == "json":
         rows = [
-            {"code": i.code, "name": i.name, "severity": i.severity_label(), "fixable": i.fixable,
+            {"code": i.code, "name": i.name, "severity": i.default_severity.value,
+             "enabled_by_default": i.enabled_by_default(), "fixable": i.fixable,
              "summary": i.summary}
             for i in infos
         ]

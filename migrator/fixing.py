@@ -91,6 +91,8 @@ def verify(document: Document, new: bytes, edits: Sequence[TextEdit]) -> str | N
     """None when the rewrite is sound, else why not."""
     if document.reparse is not None and not document.reparse(new):
         return "the fixed source would not parse"
+    if not document.python_texts:  # its reparse compared the structure already
+        return None
     from migrator.sources.text import apply_edits
 
     by_cell: dict[int | None, list[TextEdit]] = {}

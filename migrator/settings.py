@@ -35,7 +35,8 @@ class ConfigError(ValueError):
 class Settings:
     today: datetime
     target: str | None = None  # None: the catalog's default target
-    select: tuple[str, ...] = ("ALL",)
+    select: tuple[str, ...] | None = None  # None: every rule that is on by default
+    extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     fail_on: Severity = Severity.WARNING
     exclude: tuple[str, ...] | None = None
@@ -176,6 +177,7 @@ def _severity(value: Any, key: str, path: Path) -> Severity:
 
 _KEYS: Mapping[str, tuple[str, Any]] = {
     "select": ("select", lambda v, k, p: split_codes(_str_list(v, k, p))),
+    "extend-select": ("extend_select", lambda v, k, p: split_codes(_str_list(v, k, p))),
     "ignore": ("ignore", lambda v, k, p: split_codes(_str_list(v, k, p))),
     "exclude": ("exclude", _str_list),
     "extend-exclude": ("extend_exclude", _str_list),
@@ -212,4 +214,13 @@ def load_settings(config: Path | None, cwd: Path, overrides: Mapping[str, Any]) 
     root = config_path.parent if config_path else find_project_root(cwd)
     base = Settings(today=from_file.pop("today", None) or default_today(), project_root=root,
                     config_path=config_path)
-    return base.with_overrides(**from_file).with_overrides(**overrides)
+    command_line = {**overrides, "extend_select": _extend_select(from_file, overrides)}
+    return base.with_overrides(**from_file).with_overrides(**command_line)
+
+
+def _extend_select(from_file: Mapping[str, Any], overrides: Mapping[str, Any]) -> tuple[str, ...]:
+    """As in ruff: `--extend-select` adds to the file's list; `--select` replaces both."""
+    from_command_line = tuple(overrides.get("extend_select") or ())
+    if overrides.get("select") is not None:
+        return from_command_line
+    return tuple(from_file.get("extend_select", ())) + from_command_line

@@ -39,6 +39,7 @@ class Report:
     follow_ups: list[FollowUp] | None = None
     # Why `fix` left each finding, shown with it by the formats people read.
     reasons: dict[Finding, str] = field(default_factory=dict)
+    fail_on: Severity = Severity.WARNING  # findings below it do not fail the run (JUnit cases)
     version: str = __version__
     _line_indexes: dict[tuple[str, int | None], LineIndex | None] = field(
         default_factory=dict, repr=False)

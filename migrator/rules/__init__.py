@@ -29,6 +29,9 @@ RULE_MODULES: dict[str, str] = {
     "DSM900": "dsm900_parse_error",
 }
 ALL_CODES: tuple[str, ...] = tuple(RULE_MODULES)
+# Opt-in rules (ruff's `extend-select`): DSM201 would report every V4 ID a `fix` just wrote.
+OFF_BY_DEFAULT: frozenset[str] = frozenset({"DSM201"})
+DEFAULT_SELECT: tuple[str, ...] = tuple(code for code in ALL_CODES if code not in OFF_BY_DEFAULT)
 
 
 class SelectorError(ValueError):
@@ -46,10 +49,15 @@ def _expand(selector: str) -> set[str]:
     return matched
 
 
-def resolve_codes(select: Iterable[str], ignore: Iterable[str]) -> frozenset[str]:
-    """Codes enabled by ``--select`` minus ``--ignore``; prefixes like ``DSM1`` allowed."""
+def resolve_codes(select: Iterable[str] | None, ignore: Iterable[str],
+                  extend_select: Iterable[str] = ()) -> frozenset[str]:
+    """Codes of ``--select`` (None: the default selection) and ``--extend-select``, minus
+    ``--ignore``; prefixes like ``DSM1`` allowed. An explicit selector (``ALL``, ``DSM2``)
+    enables the opt-in rules it matches."""
     chosen: set[str] = set()
-    for selector in select:
+    for selector in (DEFAULT_SELECT if select is None else select):
+        chosen |= _expand(selector)
+    for selector in extend_select:
         chosen |= _expand(selector)
     for selector in ignore:
         chosen -= _expand(selector)

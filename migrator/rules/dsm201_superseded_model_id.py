@@ -34,6 +34,19 @@ class SupersededModelId(WholeStringRule):
     Flash) since 2026-09-14. The name in the code no longer says which model answers;
     `deepseek-flash` does. Moving to it is a choice (pricing, a pinned evaluation), so
     the fix is offered only when the run's target is `deepseek-flash`.
+
+    ## Off by default
+    The rule runs only when selected: `fix` writes `deepseek-v4-flash` (the default
+    target), and a run never reports the text it just wrote. Enable it with
+    `--extend-select DSM201` (or `extend-select = ["DSM201"]` in
+    `[tool.deepseek-migrate]`, or `--select DSM201` alone).
+
+    ## Moving to `deepseek-flash`
+    To report the superseded IDs and rewrite them (and the retired ones) to the model
+    that answers them:
+
+        deepseek-migrate check --extend-select DSM201 --target deepseek-flash
+        deepseek-migrate fix --extend-select DSM201 --target deepseek-flash
     """
 
     code = "DSM201"

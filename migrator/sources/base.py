@@ -23,6 +23,9 @@ class Document:
     texts: dict[int | None, str] = field(default_factory=dict)
     render: Render | None = None
     reparse: Callable[[bytes], bool] | None = None  # does rewritten output still parse?
+    # Whether ``texts`` are Python whose syntax tree a fix must keep outside its edits. A config
+    # file is not: `KEY=deepseek-chat` happens to parse as Python, as a subtraction.
+    python_texts: bool = True
 
 
 @dataclass(frozen=True)

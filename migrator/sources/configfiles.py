@@ -212,21 +212,27 @@ def read(data: bytes, request: ReadRequest, judgement: Judgement) -> Document:
         reason = f"cannot parse {kind.upper()}: nested too deeply"
         return Document(findings=[parse_error_finding(request.path, reason)])
     return Document(findings=findings, texts={None: decoded.text}, render=decoded.render,
-                    reparse=_reparser(kind))
+                    reparse=_reparser(kind, decoded.text), python_texts=False)
 
 
+def _reparser(kind: str, before: str) -> Callable[[bytes], bool]:
+    """Does the rewritten file still parse, into the same keys, comments and text?
 
-def _reparser(kind: str) -> Callable[[bytes], bool]:
+    Only values may differ: a fix rewrites the characters of a value and nothing else.
+    """
     def reparse(data: bytes) -> bool:
         try:
-            text = decode_utf8_text(data).text
-            for _ in TOKENIZERS[kind](text):
-                pass
+            return _outline(kind, decode_utf8_text(data).text) == _outline(kind, before)
         except (DecodeError, JsonSyntaxError, TomlSyntaxError, RecursionError):
             return False
-        return True
 
     return reparse
+
+
+def _outline(kind: str, text: str) -> list[tuple[str, str | None]]:
+    """Each piece's kind, and its text unless it is a value (what a fix may change)."""
+    return [(piece.kind, None if piece.kind == "value" else piece.value)
+            for piece in TOKENIZERS[kind](text)]
 
 
 def mention_findings(text: str, request: ReadRequest, judgement: Judgement, *,
