@@ -171,8 +171,8 @@ def visit_in_order(context: ModuleContext, visitors: Sequence[cst.BatchableCSTVi
     (most modules that mention DeepSeek report nothing and need none), and the walk reuses
     the node index the context builds anyway.
     """
-    handlers: dict[type[cst.CSTNode], list[Callable[[cst.CSTNode], object]]] = {}
-    methods: dict[str, list[Callable[[cst.CSTNode], object]]] = {}
+    handlers: dict[type[cst.CSTNode], list[Callable[[cst.CSTNode], None]]] = {}
+    methods: dict[str, list[Callable[[cst.CSTNode], None]]] = {}
     for visitor in visitors:
         for name, method in visitor.get_visitors().items():
             if name.startswith("visit_"):

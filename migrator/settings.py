@@ -48,6 +48,7 @@ class Settings:
     catalog_path: Path | None = None
     project_root: Path = field(default_factory=Path.cwd)
     config_path: Path | None = None
+    cache: bool = True  # `cache = false`: neither read nor write the results cache
 
     def with_overrides(self, **changes: Any) -> Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -184,6 +185,7 @@ _KEYS: Mapping[str, tuple[str, Any]] = {
     "force-exclude": ("force_exclude", _bool),
     "respect-gitignore": ("respect_gitignore", _bool),
     "unsafe-fixes": ("unsafe_fixes", _bool),
+    "cache": ("cache", _bool),
     "catalog": ("catalog_path", lambda v, k, p: (p.parent / str(v))),
     "today": ("today", lambda v, k, p: parse_today(str(v), f"{p}: today")),
 }
