@@ -12,7 +12,12 @@ The corpora are built once under ``benchmarks/corpora/`` (gitignored) and reused
 - ``mixed``: a standard-library copy in which 1% of the modules name a retired ID,
   with a handful of Markdown/JSON/.env files beside them;
 - ``tiny``: 100,000 tiny files (the memory check);
-- ``precommit/one_clean_file.py``: one clean module, the pre-commit case.
+- ``precommit/one_clean_file.py``: one clean module, the pre-commit case;
+- ``precommit-hits/providers.py``: a generated 160 KB module dense with DeepSeek requests and
+  retired IDs, timed as pre-commit passes it (``--force-exclude --no-progress FILE``);
+- ``real/NAME-VERSION``: pinned releases of public packages that call DeepSeek
+  (``benchmarks/realtrees.py`` holds the pins and fetches them with pip), each measured
+  side by side with llm-sunset, depdesk and ``grep -rlF`` in the same run.
 
 Every corpus root is its own (empty) git repository, as a project checkout would be, so
 the enclosing repository's ``.gitignore`` (which ignores ``benchmarks/corpora/``) does
@@ -40,6 +45,9 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import realtrees  # the benchmarks are scripts, not a package
 
 HERE = Path(__file__).resolve().parent
 CORPORA = HERE / "corpora"
@@ -217,6 +225,10 @@ def build_precommit(root: Path) -> None:
     shutil.copyfile(source, root / "one_clean_file.py")
 
 
+def build_precommit_hits(root: Path) -> None:
+    (root / realtrees.PRECOMMIT_NAME).write_text(realtrees.precommit_module())
+
+
 # -- measuring ----------------------------------------------------------------------------
 
 
@@ -268,9 +280,14 @@ def tool(*args: str) -> list[str]:
     return [sys.executable, "-m", "migrator", "check", *args]
 
 
+def tool_cold(*args: str) -> list[str]:
+    """``check`` without the results cache: what a first run costs."""
+    return tool("--no-cache", *args)
+
+
 def tool_scan(workers: int | None) -> list[str]:
     extra = [] if workers is None else ["--workers", str(workers)]
-    return tool("--no-progress", "--exit-zero", "--output-format", "json", *extra, ".")
+    return tool_cold("--no-progress", "--exit-zero", "--output-format", "json", *extra, ".")
 
 
 def grep_scan() -> list[str]:
@@ -405,10 +422,67 @@ def mixed_row(root: Path, runs: int) -> Row:
 
 def precommit_rows(root: Path, runs: int) -> list[Row]:
     floor = timed([sys.executable, "-c", "pass"], root, runs * 2)
-    mine = timed(tool("--force-exclude", "one_clean_file.py"), root, runs * 2)
+    mine = timed(tool_cold("--force-exclude", "one_clean_file.py"), root, runs * 2)
     return [Row("pre-commit: one clean file", "1", fmt(mine.seconds),
                 f"`python -c pass` {fmt(floor.seconds)}", f"{mine.seconds / floor.seconds:.1f}x",
                 f"≤ 150 ms: {verdict(mine.seconds <= 0.150)}")]
+
+
+def precommit_hits_rows(root: Path, runs: int) -> list[Row]:
+    """The 160 KB module as pre-commit passes it: cold (no cache), then a warm re-run."""
+    name = realtrees.PRECOMMIT_NAME
+    size = (root / name).stat().st_size
+    command = ["--force-exclude", "--no-progress", "--exit-zero", "--output-format", "json", name]
+    cold = timed(tool_cold(*command), root, runs)
+    _, findings = scanned(cold)
+    shutil.rmtree(root / ".deepseek-migrate-cache", ignore_errors=True)
+    warm = timed(tool(*command), root, runs)  # the warm-up run fills the cache
+    grep = timed(["grep", "-lF", "deepseek", name], root, runs)
+    return [
+        Row(f"pre-commit: one {size // 1024} KB module with IDs", f"1 ({findings} findings)",
+            fmt(cold.seconds), f"grep {fmt(grep.seconds)}", f"{cold.seconds / grep.seconds:.0f}x",
+            f"< 600 ms: {verdict(cold.seconds < 0.6)}"),
+        Row("pre-commit: the same, cache warm", "1", fmt(warm.seconds),
+            f"cold {fmt(cold.seconds)}", f"{cold.seconds / warm.seconds:.1f}x faster"),
+    ]
+
+
+def scanner_command(distribution: str) -> list[str] | None:
+    for name, script, args in GENERIC_SCANNERS:
+        if name == distribution:
+            executable = generic_scanner(name, script)
+            return None if executable is None else [str(executable), *args, "."]
+    return None
+
+
+def real_tree_rows(trees: Sequence[tuple[str, Path]], runs: int, timeout: float) -> list[Row]:
+    """Each real tree: deepseek-migrate, llm-sunset, depdesk and grep, side by side."""
+    sunset = scanner_command("llm-sunset")
+    depdesk = scanner_command("depdesk")
+    rows = []
+    for pin, root in trees:
+        mine = timed(tool_scan(None), root, runs)
+        files, findings = scanned(mine)
+        grep = timed(["grep", "-rlF", "deepseek", "."], root, runs)
+        others = []
+        ratio = float("inf")
+        for label, command in (("llm-sunset", sunset), ("depdesk", depdesk)):
+            if command is None:
+                others.append(f"{label}: not installed")
+                continue
+            try:
+                theirs = timed(command, root, runs, timeout=timeout)
+                others.append(f"{label} {fmt(theirs.seconds)} ({mine.seconds / theirs.seconds:.2f}x)")
+                if label == "llm-sunset":
+                    ratio = mine.seconds / theirs.seconds
+            except subprocess.TimeoutExpired:
+                others.append(f"{label} > {timeout:.0f} s")
+        target = f"≤ 2x llm-sunset: {verdict(ratio <= 2)}" if sunset is not None else ""
+        rows.append(Row(f"real: {pin} ({python_files(root)} .py)", f"{files} ({findings} findings)",
+                        fmt(mine.seconds),
+                        "; ".join([*others, f"grep {fmt(grep.seconds)}"]),
+                        f"{mine.seconds / grep.seconds:.0f}x grep", target))
+    return rows
 
 
 def memory_rows(tiny: Path | None, big: Path) -> list[Row]:
@@ -458,10 +532,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="small trees and 3 runs (checks the script, not the targets)")
     parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
     parser.add_argument("--only", help="comma-separated cases: no-hit, hit-heavy, mixed, "
-                        "pre-commit, memory, generic")
+                        "pre-commit, pre-commit-hits, real, memory, generic")
+    parser.add_argument("--no-real", action="store_true", help="skip the real trees (pip downloads)")
+    parser.add_argument("--real-runs", type=int, default=3, help="timed runs per real tree")
     args = parser.parse_args(argv)
     if args.quick:
         args.copies, args.runs, args.hit_runs, args.hit_files, args.tiny_files = 2, 3, 1, 60, 5_000
+        args.real_runs, args.no_real = 1, True
         args.no_generic = True
     return args
 
@@ -476,6 +553,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     hits_one, hits_five = hit_trees(args.hit_files)
     mixed = build_once(CORPORA / "mixed", str(len(sources)), lambda r: build_mixed(r, sources))
     precommit = build_once(CORPORA / "precommit", "1", build_precommit)
+    precommit_hits = build_once(CORPORA / "precommit-hits", str(realtrees.PRECOMMIT_BYTES),
+                                build_precommit_hits)
     tiny = (build_once(CORPORA / "tiny", str(args.tiny_files),
                        lambda r: build_tiny(r, args.tiny_files)) if args.tiny_files else None)
 
@@ -487,8 +566,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         ("hit-heavy", lambda: hit_rows(hits_one, hits_five, args.hit_runs, args.workers)),
         ("mixed", lambda: [mixed_row(mixed, args.hit_runs)]),
         ("pre-commit", lambda: precommit_rows(precommit, args.runs)),
+        ("pre-commit-hits", lambda: precommit_hits_rows(precommit_hits, args.runs)),
         ("memory", lambda: memory_rows(tiny, big)),
     ]
+    if not args.no_real:
+        steps.append(("real", lambda: real_tree_rows(realtrees.fetch_all(), args.real_runs,
+                                                     args.generic_timeout)))
     if not args.no_generic:
         steps.append(("generic", lambda: generic_rows(big, args.generic_timeout)))
     wanted = set(args.only.split(",")) if args.only else {name for name, _ in steps}
@@ -499,7 +582,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows.extend(step())
 
     print(f"Machine: {machine()}. Medians of {args.runs} runs (pre-commit: {args.runs * 2}; "
-          f"hit-heavy and mixed: {args.hit_runs}) after a warm-up run (warm page cache), wall "
+          f"hit-heavy and mixed: {args.hit_runs}; real trees: {args.real_runs}) after a warm-up "
+          "run (warm page cache), wall "
           "time including interpreter start.\n")
     print(table(rows))
     if args.json:

@@ -10,18 +10,12 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import libcst as cst
-from libcst.metadata import (
-    BaseMetadataProvider,
-    ExpressionContextProvider,
-    MetadataWrapper,
-    ParentNodeProvider,
-    PositionProvider,
-)
+from libcst.metadata import MetadataWrapper, PositionProvider
 
 from migrator.findings import Finding, Severity, Span
 from migrator.rules import RULE_MODULES, rule_info
 from migrator.rules.base import FastBatchableVisitor, Judgement, Location, ModuleContext, Rule
-from migrator.suppressions import Suppressions
+from migrator.suppressions import Suppressions, could_be_directive
 
 
 @dataclass
@@ -32,16 +26,19 @@ class Analysis:
 
 
 class _CommentCollector(FastBatchableVisitor):
-    METADATA_DEPENDENCIES = (PositionProvider,)
+    """Suppression comments; only a comment that can hold a directive asks for its position."""
 
-    def __init__(self, suppressions: Suppressions, location: Location) -> None:
+    def __init__(self, context: ModuleContext, suppressions: Suppressions) -> None:
         super().__init__()
+        self.context = context
         self.suppressions = suppressions
-        self.location = location
 
     def visit_Comment(self, node: cst.Comment) -> None:
-        line = self.get_metadata(PositionProvider, node).start.line + self.location.line_offset
-        cell = None if self.location.cell is None else self.location.cell + 1
+        if not could_be_directive(node.value):
+            return
+        location = self.context.location
+        line = self.context.metadata(PositionProvider)[node].start.line + location.line_offset
+        cell = None if location.cell is None else location.cell + 1
         self.suppressions.add_comment(line, node.value, cell)
 
 
@@ -171,33 +168,37 @@ def analyse_python(
     return analysis
 
 
-# Resolved with the visitors' own dependencies in the same batched traversal: libcst
-# resolves a provider set without a batchable one (PositionProvider alone) with a full
-# traversal that visits nothing, and the request index (``context.requests``) needs these
-# two (ScopeProvider's dependency, the parents) on every file with a DeepSeek request.
-_BATCH_COMPANIONS = (ParentNodeProvider, ExpressionContextProvider)
+def visit_in_order(context: ModuleContext, visitors: Sequence[cst.BatchableCSTVisitor]) -> None:
+    """Each visitor's ``visit_*`` methods on every node, in libcst's pre-order.
 
-
-def metadata_to_resolve(
-    visitors: Sequence[cst.BatchableCSTVisitor],
-) -> list[type[BaseMetadataProvider[object]]]:
-    """The providers the visitors declare, plus the companions that share their traversal."""
-    declared: dict[type[BaseMetadataProvider[object]], None] = {}
+    What ``MetadataWrapper.visit_batched`` does, without resolving metadata first: the
+    rules ask for positions, parents and scopes through the context when they need them
+    (most modules that mention DeepSeek report nothing and need none), and the walk reuses
+    the node index the context builds anyway.
+    """
+    handlers: dict[type[cst.CSTNode], list[Callable[[cst.CSTNode], None]]] = {}
+    methods: dict[str, list[Callable[[cst.CSTNode], None]]] = {}
     for visitor in visitors:
-        declared.update(dict.fromkeys(visitor.METADATA_DEPENDENCIES))
-    declared.update(dict.fromkeys(_BATCH_COMPANIONS))
-    return list(declared)
+        for name, method in visitor.get_visitors().items():
+            if name.startswith("visit_"):
+                methods.setdefault(name[len("visit_"):], []).append(method)
+    for node in context.preorder:
+        kind = type(node)
+        found = handlers.get(kind)
+        if found is None:
+            found = handlers[kind] = methods.get(kind.__name__, [])
+        for method in found:
+            method(node)
 
 
 def run_rules(module: cst.Module, text: str, location: Location, judgement: Judgement,
               codes: frozenset[str], analysis: Analysis) -> ModuleContext:
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     context = ModuleContext(module, wrapper, text, location, judgement)
-    visitors: list[cst.BatchableCSTVisitor] = [_CommentCollector(analysis.suppressions, location)]
+    visitors: list[cst.BatchableCSTVisitor] = [_CommentCollector(context, analysis.suppressions)]
     visitors.extend(rule(context) for rule in visitor_rules(codes))
     try:
-        wrapper.resolve_many(metadata_to_resolve(visitors))
-        wrapper.visit_batched(visitors)
+        visit_in_order(context, visitors)
     except RecursionError:
         analysis.parsed = False
         cell = None if location.cell is None else location.cell + 1

@@ -59,6 +59,8 @@ def shared_options(command: F) -> F:
         click.option("--unsafe-fixes", is_flag=True, default=None,
                      help="(fix) Also apply fixes marked unsafe."),
         click.option("--no-progress", is_flag=True, help="Never draw a progress bar."),
+        click.option("--no-cache", is_flag=True,
+                     help="Neither read nor write the results cache (.deepseek-migrate-cache/)."),
         click.option("--workers", type=click.IntRange(min=1),
                      help="Processes used to parse and fix (default: CPU count)."),
         click.option("--stdin-filename", help="The name of the source read from '-'."),
@@ -134,12 +136,21 @@ def resolve(paths: tuple[str, ...], options: dict[str, Any]) -> Invocation:
         explicit_target=settings.target is not None,
         project_root=settings.project_root,
         public_api=settings.public_api,
+        cache_dir=cache_dir(options, settings),
     )
     if options.get("output_file_format") and not options.get("output_file"):
         fail("--output-file-format needs --output-file")
     output_format = options.get("output_format") or ("full" if sys.stdout.isatty() else "concise")
     workers = options.get("workers") or default_workers()
     return Invocation(paths, options, settings, catalog, plan, output_format, workers)
+
+
+def cache_dir(options: dict[str, Any], settings: Any) -> Path | None:
+    from migrator.cache import CACHE_DIR_NAME
+
+    if options.get("no_cache") or not settings.cache:
+        return None
+    return Path(settings.project_root or Path.cwd()) / CACHE_DIR_NAME
 
 
 def discovery_options(settings: Any) -> Any:

@@ -21,6 +21,7 @@ from migrator.discovery import Candidate
 from migrator.findings import Finding, Severity, Span
 
 if TYPE_CHECKING:
+    from migrator.cache import ResultsCache
     from migrator.globs import PatternSet
     from migrator.sources.base import Document
 
@@ -54,6 +55,7 @@ class Plan:
     explicit_target: bool = False
     project_root: Path | None = None
     public_api: tuple[str, ...] = ()
+    cache_dir: Path | None = None  # the results cache; None: neither read nor written
 
 
 @dataclass
@@ -62,6 +64,7 @@ class FileOutcome:
     findings: list[Finding] = field(default_factory=list)
     texts: dict[int | None, str] = field(default_factory=dict)  # kept only for files with findings
     parsed: bool = False  # needed a parse (the prefilter let it through)
+    cached: bool = False  # read from the results cache instead of analysed
 
 
 @lru_cache(maxsize=4)
@@ -157,7 +160,60 @@ def check_file(candidate: Candidate, plan: Plan, stdin_data: bytes | None = None
         return unreadable(candidate, error, plan)
     if plan.prefilter and not needs_analysis(data, catalog_for(plan.catalog_path)):
         return FileOutcome(candidate.display)
-    return analyse_bytes(candidate, data, plan)[0]
+    cache = results_cache(plan) if stdin_data is None else None
+    if cache is None:
+        return analyse_bytes(candidate, data, plan)[0]
+    key = cache.key(candidate.display, cache_kind(candidate, plan), data)
+    hit = cache.load(key)
+    if hit is not None:
+        findings, texts = hit
+        return FileOutcome(candidate.display, findings, texts if findings else {},
+                           parsed=True, cached=True)
+    outcome = analyse_bytes(candidate, data, plan)[0]
+    cache.store(key, outcome.findings, outcome.texts)
+    return outcome
+
+
+def cache_kind(candidate: Candidate, plan: Plan) -> str:
+    """The part of a file's cache key its discovery decides (how it is read).
+
+    A Python module's fix verdicts depend on the modules that import it, so its key
+    includes the project's files (paths, sizes, times): any change there is a miss.
+    """
+    record = candidate.record and not candidate.explicit
+    kind = f"{candidate.kind}:{'record' if record else 'code'}"
+    if candidate.kind == "python" and plan.project_root is not None:
+        from migrator.project import project_fingerprint
+
+        kind += ":" + project_fingerprint(os.fspath(plan.project_root), plan.public_api)
+    return kind
+
+
+@lru_cache(maxsize=4)
+def results_cache(plan: Plan) -> ResultsCache | None:
+    """The run's results cache, keyed by everything in the plan that changes findings."""
+    if plan.cache_dir is None:
+        return None
+    from migrator.cache import ResultsCache, catalog_fingerprint, code_fingerprint, day_key
+
+    try:
+        catalog_key = catalog_fingerprint(plan.catalog_path)
+    except OSError:
+        return None
+    settings = {
+        "code": code_fingerprint(),
+        "catalog": catalog_key,
+        "codes": sorted(plan.codes),
+        "target": plan.target,
+        "explicit_target": plan.explicit_target,
+        "unsafe_fixes": plan.unsafe_fixes,
+        "per_file_ignores": plan.per_file_ignores,
+        "prefilter": plan.prefilter,
+        "project_root": None if plan.project_root is None else os.fspath(plan.project_root),
+        "public_api": list(plan.public_api),
+        "day": day_key(catalog_for(plan.catalog_path), plan.today),
+    }
+    return ResultsCache(plan.cache_dir, settings)
 
 
 def keep_selected(display: str, findings: list[Finding], plan: Plan) -> list[Finding]:
@@ -251,6 +307,9 @@ def run_files(
 ) -> Iterator[FileOutcome]:
     """Outcomes in candidate order. Files the prefilter rejects are never parsed."""
     items = list(candidates)
+    from migrator.project import project_at
+
+    project_at.cache_clear()  # the project is read afresh each run (an in-process caller may repeat)
     pending: list[Candidate] = []
     outcomes: dict[str, FileOutcome] = {}
     for candidate, verdict in zip(items, _prefilter(items, plan, workers), strict=True):

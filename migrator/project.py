@@ -206,6 +206,22 @@ def _attributes_after(local: str, module: str) -> tuple[str, ...]:
     return ()  # `import a.b as x`: x is the module itself
 
 
+def project_fingerprint(root: str, public_packages: tuple[str, ...] = ()) -> str:
+    """What a cached result that followed values across modules depends on: every project
+    Python file's path, size and modification time (one stat each, no read)."""
+    import hashlib
+
+    project = project_at(root, public_packages)
+    digest = hashlib.sha256(repr(public_packages).encode())
+    for path in project.files:
+        try:
+            info = os.stat(path)
+        except OSError:
+            continue
+        digest.update(f"{path}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
 @lru_cache(maxsize=4)
 def project_at(root: str, public_packages: tuple[str, ...] = ()) -> Project:
     """The project under ``root``: its Python files as ``check`` walks them (excludes honoured)."""

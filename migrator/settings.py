@@ -51,6 +51,7 @@ class Settings:
     config_path: Path | None = None
     # Packages that code outside the project imports: their names keep fixes unsafe.
     public_api: tuple[str, ...] = ()
+    cache: bool = True  # `cache = false`: neither read nor write the results cache
 
     def with_overrides(self, **changes: Any) -> Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -189,6 +190,7 @@ _KEYS: Mapping[str, tuple[str, Any]] = {
     "respect-gitignore": ("respect_gitignore", _bool),
     "unsafe-fixes": ("unsafe_fixes", _bool),
     "public-api": ("public_api", lambda v, k, p: tuple(_str_list(v, k, p))),
+    "cache": ("cache", _bool),
     "catalog": ("catalog_path", lambda v, k, p: (p.parent / str(v))),
     "today": ("today", lambda v, k, p: parse_today(str(v), f"{p}: today")),
 }

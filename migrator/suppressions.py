@@ -35,6 +35,11 @@ def directive_codes(comment: str) -> set[str]:
     return codes
 
 
+def could_be_directive(comment: str) -> bool:
+    """Whether a comment may hold a directive: the cheap test before its position is needed."""
+    return "noqa" in comment or "deepseek-migrate" in comment
+
+
 def is_skip_file(comment: str) -> bool:
     return _SKIP_FILE.search(comment) is not None
 
@@ -45,7 +50,7 @@ class Suppressions:
     skip_file: bool = False
 
     def add_comment(self, line: int, text: str, cell: int | None = None) -> None:
-        if "noqa" not in text and "deepseek-migrate" not in text:
+        if not could_be_directive(text):
             return
         if is_skip_file(text):
             self.skip_file = True

@@ -237,3 +237,76 @@ def test_an_unreadable_candidate_is_a_dsm900_finding(tmp_path: Path) -> None:
     outcomes = list(run_files([Candidate(directory, "looks_like.py", "python", True, False),
                                Candidate(missing, "gone.py", "python", True, False)], plan()))
     assert [[f.code for f in o.findings] for o in outcomes] == [["DSM900"], ["DSM900"]]
+
+
+# -- on-demand metadata and the light traversal ---------------------------------------------
+
+
+def full_path_findings(text: str) -> tuple[list[object], object] | None:
+    """The reference: every metadata provider resolved up front, libcst's batched visit."""
+    from libcst.metadata import (
+        ExpressionContextProvider,
+        MetadataWrapper,
+        ParentNodeProvider,
+        PositionProvider,
+        ScopeProvider,
+    )
+
+    from migrator import analysis
+    from migrator.engine import judgement_for
+    from migrator.rules.base import Location, ModuleContext
+    from migrator.suppressions import Suppressions
+
+    try:
+        module = analysis._parse(text)
+    except Exception:  # the fast path reports these the same way (DSM900)
+        return None
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    context = ModuleContext(module, wrapper, text, Location("m.py"), judgement_for(plan()))  # type: ignore[arg-type]
+    suppressions = Suppressions()
+    visitors = [analysis._CommentCollector(context, suppressions),
+                *(rule(context) for rule in analysis.visitor_rules(frozenset(ALL_CODES)))]
+    wrapper.resolve_many([PositionProvider, ParentNodeProvider, ScopeProvider,
+                          ExpressionContextProvider])
+    wrapper.visit_batched(visitors)
+    return [finding_tuple(f) for f in context.findings], suppressions
+
+
+def finding_tuple(finding: object) -> tuple[object, ...]:
+    return (finding, getattr(finding, "unfixable_reason", None), getattr(finding, "anchor_line", None))
+
+
+def fast_path_findings(text: str) -> tuple[list[object], object] | None:
+    from migrator.analysis import analyse_python
+    from migrator.engine import judgement_for
+    from migrator.rules.base import Location
+
+    analysis = analyse_python(text, Location("m.py"), judgement_for(plan()),  # type: ignore[arg-type]
+                              frozenset(ALL_CODES))
+    if not analysis.parsed:
+        return None
+    return [finding_tuple(f) for f in analysis.findings], analysis.suppressions
+
+
+def assert_same_as_full_path(text: str) -> None:
+    assert fast_path_findings(text) == full_path_findings(text)
+
+
+PYTHON_FIXTURES = sorted(p for p in FIXTURES.rglob("*") if p.suffix == ".py" or p.name.endswith(".py.fixed"))
+
+
+@pytest.mark.parametrize("path", PYTHON_FIXTURES, ids=lambda p: str(p.relative_to(FIXTURES)))
+def test_on_demand_metadata_gives_the_findings_of_the_full_path(path: Path) -> None:
+    from migrator.sources.text import DecodeError, decode_python_source
+
+    try:
+        text = decode_python_source(path.read_bytes()).text
+    except DecodeError:
+        pytest.skip("not decodable: DSM900 either way")
+    assert_same_as_full_path(text)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(FRAGMENTS[:-1]), min_size=1, max_size=8))
+def test_on_demand_metadata_matches_the_full_path_for_any_module(lines: list[str]) -> None:
+    assert_same_as_full_path("from openai import OpenAI\n" + "\n".join(lines) + "\n")

@@ -97,13 +97,21 @@ class ModuleContext:
         return found
 
     @cached_property
-    def _nodes_by_kind(self) -> dict[type[cst.CSTNode], list[cst.CSTNode]]:
-        by_kind: dict[type[cst.CSTNode], list[cst.CSTNode]] = {}
+    def preorder(self) -> list[cst.CSTNode]:
+        """Every node of the module in libcst's visiting order (parents before children)."""
+        order: list[cst.CSTNode] = []
         stack: list[cst.CSTNode] = [self.module]
         while stack:
             node = stack.pop()
-            by_kind.setdefault(type(node), []).append(node)
+            order.append(node)
             stack.extend(reversed(node.children))
+        return order
+
+    @cached_property
+    def _nodes_by_kind(self) -> dict[type[cst.CSTNode], list[cst.CSTNode]]:
+        by_kind: dict[type[cst.CSTNode], list[cst.CSTNode]] = {}
+        for node in self.preorder:
+            by_kind.setdefault(type(node), []).append(node)
         return by_kind
 
     @cached_property
@@ -118,6 +126,7 @@ class ModuleContext:
         return RequestIndex(self)
 
     def metadata(self, provider: type[BaseMetadataProvider[_T]]) -> dict[cst.CSTNode, _T]:
+        """A provider's metadata, resolved on first use (the wrapper keeps it)."""
         resolved = self.wrapper.resolve(provider)
         return resolved  # type: ignore[return-value]
 
