@@ -333,6 +333,8 @@ class RequestIndex:
         request.thinking = self._thinking(request)
 
     def _thinking(self, request: Request) -> Thinking:
+        if request.library.no_switch:
+            return Thinking("unknown", reason=request.library.no_switch)
         path = request.library.thinking_path
         value: cst.BaseExpression | Literal[False] | None = request.arguments.get(path[0])
         for key in path[1:]:

@@ -36,6 +36,9 @@ class Library:
     # `fix` spells a kept-on thinking mode explicitly (`deepseek-reasoner`) only where the
     # library accepts a bare `{"type": "enabled"}` (Anthropic's type wants `budget_tokens`).
     explicit_enabled: bool = True
+    # Why the switch cannot be written at this call (the library has no argument that reaches
+    # the request body there): a fix that must disable thinking is then unsafe.
+    no_switch: str = ""
 
     def thinking_example(self, state: str) -> str:
         """How this library spells the switch, for messages and docs."""
@@ -45,6 +48,21 @@ class Library:
         return f"{self.thinking_path[0]}={value}"
 
 
+# instructor's patched OpenAI client (`instructor.from_openai(OpenAI(...))`) sends the SDK's
+# `chat.completions.create` with `extra_body` merged as the SDK does (OPENAI counts a module
+# importing instructor); these are instructor's own methods, with the same spelling.
+INSTRUCTOR = Library(
+    name="instructor",
+    label="instructor (OpenAI client)",
+    thinking_path=("extra_body", "thinking"),
+    methods=(
+        "chat.completions.create_with_completion",
+        "chat.completions.create_partial",
+        "chat.completions.create_iterable",
+        "create_with_completion",
+    ),
+    import_roots=("instructor",),
+)
 OPENAI = Library(
     name="openai",
     label="OpenAI SDK",
@@ -59,7 +77,7 @@ OPENAI = Library(
         "beta.chat.completions.stream",
         "completions.create",
     ),
-    import_roots=("openai",),
+    import_roots=("openai", "instructor"),
 )
 ANTHROPIC = Library(
     name="anthropic",
@@ -149,6 +167,84 @@ PYDANTIC_AI_MODEL = Library(
     effort_param=None,
     sends_request=False,
 )
+CREWAI = Library(
+    name="crewai",
+    label="CrewAI LLM",
+    # `LLM("deepseek/…")` builds crewai's own OpenAI-compatible client: `extra_body` reaches the
+    # body; a bare `thinking=` is passed to the OpenAI SDK, which rejects it.
+    thinking_path=("extra_body", "thinking"),
+    callables=("crewai.LLM", "crewai.llm.LLM"),
+    model_position=0,
+    sends_request=False,
+    routes_deepseek_prefix=True,
+)
+OPENAI_AGENTS_MODEL = Library(
+    name="openai_agents_model",
+    label="OpenAI Agents SDK OpenAIChatCompletionsModel",
+    thinking_path=("extra_body", "thinking"),
+    callables=("agents.OpenAIChatCompletionsModel",
+               "agents.models.openai_chatcompletions.OpenAIChatCompletionsModel"),
+    model_position=0,
+    effort_param=None,
+    sends_request=False,
+    explicit_enabled=False,
+    no_switch="OpenAIChatCompletionsModel takes no request settings: thinking goes in the "
+              "`model_settings=ModelSettings(extra_body=...)` of every Agent (or RunConfig) that uses it",
+)
+OPENAI_AGENTS_AGENT = Library(
+    name="openai_agents_agent",
+    label="OpenAI Agents SDK Agent",
+    thinking_path=("model_settings", "extra_body", "thinking"),
+    callables=("agents.Agent", "agents.agent.Agent"),
+    effort_param=None,
+    sends_request=False,
+)
+SMOLAGENTS_OPENAI = Library(
+    name="smolagents_openai",
+    label="smolagents OpenAIServerModel",
+    thinking_path=("extra_body", "thinking"),  # extra keyword arguments go to `create(...)`
+    callables=("smolagents.OpenAIServerModel", "smolagents.OpenAIModel",
+               "smolagents.models.OpenAIServerModel", "smolagents.models.OpenAIModel"),
+    model_params=("model_id",),
+    model_position=0,
+    sends_request=False,
+)
+SMOLAGENTS_LITELLM = Library(
+    name="smolagents_litellm",
+    label="smolagents LiteLLMModel",
+    thinking_path=("thinking",),  # extra keyword arguments go to `litellm.completion(...)`
+    callables=("smolagents.LiteLLMModel", "smolagents.models.LiteLLMModel"),
+    model_params=("model_id",),
+    model_position=0,
+    sends_request=False,
+    routes_deepseek_prefix=True,
+)
+AUTOGEN = Library(
+    name="autogen",
+    label="AutoGen OpenAIChatCompletionClient",
+    thinking_path=("extra_body", "thinking"),
+    callables=("autogen_ext.models.openai.OpenAIChatCompletionClient",
+               "autogen_ext.models.openai._openai_client.OpenAIChatCompletionClient"),
+    sends_request=False,
+)
+AGNO = Library(
+    name="agno",
+    label="agno DeepSeek",
+    thinking_path=("extra_body", "thinking"),
+    callables=("agno.models.deepseek.DeepSeek", "agno.models.deepseek.deepseek.DeepSeek"),
+    model_params=("id",),
+    model_position=0,
+    sends_request=False,
+)
+HAYSTACK = Library(
+    name="haystack",
+    label="Haystack OpenAIChatGenerator",
+    thinking_path=("generation_kwargs", "extra_body", "thinking"),
+    callables=("haystack.components.generators.chat.OpenAIChatGenerator",
+               "haystack.components.generators.chat.openai.OpenAIChatGenerator"),
+    effort_param=None,  # `reasoning_effort` would sit inside `generation_kwargs`
+    sends_request=False,
+)
 HTTP_PAYLOAD = Library(
     name="http",
     label="JSON request body",
@@ -163,8 +259,9 @@ LITELLM_PARAMS = Library(
 )
 
 LIBRARIES: tuple[Library, ...] = (
-    OPENAI, ANTHROPIC, LITELLM, DSPY, LANGCHAIN_DEEPSEEK, LANGCHAIN_OPENAI, INIT_CHAT_MODEL,
-    LLAMA_INDEX, PYDANTIC_AI_AGENT, PYDANTIC_AI_MODEL,
+    OPENAI, INSTRUCTOR, ANTHROPIC, LITELLM, DSPY, LANGCHAIN_DEEPSEEK, LANGCHAIN_OPENAI, INIT_CHAT_MODEL,
+    LLAMA_INDEX, PYDANTIC_AI_AGENT, PYDANTIC_AI_MODEL, CREWAI, OPENAI_AGENTS_MODEL, OPENAI_AGENTS_AGENT,
+    SMOLAGENTS_OPENAI, SMOLAGENTS_LITELLM, AUTOGEN, AGNO, HAYSTACK,
 )
 BY_CALLABLE: dict[str, Library] = {name: lib for lib in LIBRARIES for name in lib.callables}
 CALLABLE_TAILS: frozenset[str] = frozenset(name.rsplit(".", 1)[-1] for name in BY_CALLABLE)

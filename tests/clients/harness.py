@@ -24,6 +24,10 @@ CLIENT_PACKAGES = frozenset({
     "openai", "anthropic", "litellm", "dspy", "langchain", "langchain_deepseek", "langchain_openai",
     "llama_index", "pydantic_ai", "requests", "httpx", "aiohttp",
 })
+# The agent frameworks of the `frameworks` extra, which CI does not install (see pyproject.toml).
+FRAMEWORK_PACKAGES = frozenset({
+    "crewai", "agents", "smolagents", "autogen_ext", "autogen_core", "agno", "haystack", "instructor",
+})
 DEEPSEEK_URL = "https://api.deepseek.com"
 # Variables the libraries read for keys and base URLs: every base URL names DeepSeek, which the
 # child's sitecustomize sends to the stand-in, so a library that reads them keeps DeepSeek's paths.
@@ -117,7 +121,16 @@ def local_modules(source: Path) -> list[Path]:
 
 
 def uses_client_library(source: Path) -> bool:
-    return any(imported_names(module) & CLIENT_PACKAGES for module in local_modules(source))
+    packages = CLIENT_PACKAGES | FRAMEWORK_PACKAGES
+    return any(imported_names(module) & packages for module in local_modules(source))
+
+
+def missing_frameworks(source: Path) -> list[str]:
+    """The framework packages ``source``'s program imports that are not installed here."""
+    import importlib.util
+
+    names = set().union(*(imported_names(m) for m in local_modules(source))) & FRAMEWORK_PACKAGES
+    return sorted(name for name in names if importlib.util.find_spec(name) is None)
 
 
 def variant_of(source: Path, variant: str) -> Path:

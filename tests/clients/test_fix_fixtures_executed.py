@@ -35,6 +35,7 @@ from .harness import (
     Run,
     client_libraries,
     local_modules,
+    missing_frameworks,
     project_names,
     run_fix_fixture,
     run_project,
@@ -73,7 +74,8 @@ UNSAFE_CHANGES: dict[str, list[str]] = {
     "class_attribute_overridden.py": ["request 1: thinking off -> on", "request 3: thinking off -> on",
                                       "request 4: thinking off -> on", "request 6: thinking off -> on",
                                       "request 7: thinking off -> on"],
-    "constant_unfollowed.py": ["request 1: thinking off -> on"],
+    # OpenAIChatCompletionsModel takes no request settings: the unsafe fix renames alone.
+    "framework_openai_agents.py": ["request 1: thinking off -> on"],
     "exposed_names.py": [],
     # The constant renamed in exposed_names.py reaches this module's request without a switch.
     "exposed_names_user.py": ["request 1: thinking off -> on"],
@@ -128,7 +130,12 @@ def _checked(run: Run, name: str, variant: str) -> Run:
 
 def _maybe_known_bug(name: str) -> list[pytest.MarkDecorator]:
     reason = KNOWN_CHANGING_FIXES.get(name)
-    return [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+    missing = missing_frameworks(FIX_FIXTURES / name)
+    if missing:  # said, not hidden: the `frameworks` extra is not installed in this run
+        marks.append(pytest.mark.skip(reason=f"needs {', '.join(missing)}: pip install -e "
+                                             "'.[test,clients,frameworks]'"))
+    return marks
 
 
 def test_every_fixture_without_a_client_library_is_listed() -> None:
@@ -150,7 +157,8 @@ def test_safe_fix_sends_the_same_requests(source: Path, runs: Runs) -> None:
     assert changes == [], _why(source.name, client_libraries(source), changes)
 
 
-@pytest.mark.parametrize("source", WITH_UNSAFE, ids=lambda s: s.name)
+@pytest.mark.parametrize(
+    "source", [pytest.param(s, id=s.name, marks=_maybe_known_bug(s.name)) for s in WITH_UNSAFE])
 def test_unsafe_fix_changes_exactly_the_stated_requests(source: Path, runs: Runs) -> None:
     before = _checked(runs.of(source, "before"), source.name, "before")
     unsafe = _checked(runs.of(source, "unsafe-fixed"), source.name, "unsafe-fixed")
