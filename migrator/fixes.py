@@ -209,6 +209,8 @@ class _Planner:
             return []
         if not request.confident:
             raise Unfollowable(f"the call is recognised as {request.library.label} only by its shape")
+        if request.library.no_switch:
+            raise Unfollowable(request.library.no_switch)
         if state == "unknown" or request.has_unpacked_kwargs:
             raise Unfollowable("thinking may be set by `**kwargs` or an expression at the request")
         quote = "'" if isinstance(self.node, cst.SimpleString) and self.node.quote == "'" else '"'
