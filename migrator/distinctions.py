@@ -49,7 +49,7 @@ class Distinctions:
 
     def find(self) -> Distinction | None:
         for finder in (self._dict_key, self._comparison, self._match_case, self._literal_member,
-                       self._enum_member, self._collection):
+                       self._enum_member, self._collection, self._record_field):
             found = finder()
             if found is not None:
                 return found
@@ -154,6 +154,22 @@ class Distinctions:
                 return True
         return False
 
+    def _record_field(self) -> Distinction | None:
+        """A field of one record in a list of records: ``[{"value": "deepseek-chat"}, ...]``."""
+        entry = self.index.parent(self.node)
+        if not isinstance(entry, cst.DictElement) or entry.value is not self.node or \
+                not isinstance(entry.key, STRING_NODES):
+            return None
+        record = self.index.parent(entry)
+        element = self.index.parent(record) if record is not None else None
+        container = self.index.parent(element) if element is not None else None
+        key = literal_value(entry.key)
+        if key is None or not isinstance(element, cst.Element) or \
+                not isinstance(container, (cst.List, cst.Set, cst.Tuple)):
+            return None
+        return Distinction(f"list of records (`{key}` fields)",
+                           self._merges_with(_record_values(container, key)))
+
     def _collection(self) -> Distinction | None:
         """An element of a list, set or tuple of names: choices, dropdowns, registries."""
         element = self.index.parent(self.node)
@@ -165,6 +181,18 @@ class Distinctions:
         kind = {cst.List: "list", cst.Set: "set", cst.Tuple: "tuple"}[type(container)]
         values = [e.value for e in container.elements if isinstance(e, cst.Element)]
         return Distinction(f"{kind} of values", self._merges_with(list(values)))
+
+
+def _record_values(container: cst.List | cst.Set | cst.Tuple, key: str) -> list[cst.CSTNode]:
+    from migrator.context import dict_entries
+
+    values: list[cst.CSTNode] = []
+    for element in container.elements:
+        if isinstance(element, cst.Element) and isinstance(element.value, cst.Dict):
+            entry = dict_entries(element.value).get(key)
+            if entry is not None:
+                values.append(entry.value)
+    return values
 
 
 def walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:

@@ -80,24 +80,50 @@ class _Planner:
             for found in reached:
                 edits.extend(self._thinking_edits(found))
         except Unfollowable as why:
+            reason = _listed([*self.state.caveats, str(why)])
             if why.merges:
-                return FixPlan(None, str(why), self._requests())
-            return self._unsafe(str(why))
+                return FixPlan(None, reason, self._requests())
+            return self._unsafe(reason, with_switch=not why.rename_only)
         if self.state.caveats:
-            return self._unsafe(self.state.caveats[0])
+            return self._unsafe(_listed(self.state.caveats))
         if not reached and not self.state.shown:
             return self._unsafe("the value reaches no request the tool can see")
         return FixPlan(self._fix("safe", tuple(edits)), None, self._requests())
 
     def _distinct(self, distinction: Distinction) -> FixPlan:
         where = f"{self.context.location.path}:{self.context.node_span(self.node).line}"
+        holder = self._holder_name()
+        what = f"{distinction.what} `{holder}`" if holder else distinction.what
+        if self._in_assert():
+            what += " of an `assert`"
         if distinction.merges:
             names = " and ".join(f"`{t}`" for t in sorted({self.match.spelled, *distinction.twins}))
             return FixPlan(None, f"rewriting {names} to `{self.replacement}` would merge what this "
-                           f"{distinction.what} tells apart ({where}); decide by hand which "
+                           f"{what} tells apart ({where}); decide by hand which "
                            "successor (and thinking setting) each case needs")
-        return self._unsafe(f"the ID is in a {distinction.what} at {where}: the code tells model "
+        used = ValueFlow(self.context, self.state).uses_elsewhere(holder) if holder else []
+        uses = f" (used at {', '.join(used)})" if used else ""
+        return self._unsafe(f"the ID is in a {what} at {where}{uses}: the code tells model "
                             "names apart there, check what it does with it")
+
+    def _in_assert(self) -> bool:
+        current = self.context.requests.parent(self.node)
+        while current is not None and not isinstance(current, cst.BaseSmallStatement):
+            current = self.context.requests.parent(current)
+        return isinstance(current, cst.Assert)
+
+    def _holder_name(self) -> str | None:
+        """The name the literal's container is assigned to (``AVAILABLE_LLMS = [...]``), if any."""
+        index = self.context.requests
+        current = index.parent(self.node)
+        while current is not None and not isinstance(current, cst.BaseSmallStatement):
+            current = index.parent(current)
+        if isinstance(current, cst.Assign) and len(current.targets) == 1:
+            target = current.targets[0].target
+            return target.value if isinstance(target, cst.Name) else None
+        if isinstance(current, cst.AnnAssign) and isinstance(current.target, cst.Name):
+            return current.target.value
+        return None
 
     def _requests(self) -> tuple[RequestRef, ...]:
         seen: dict[tuple[str, int, int], RequestRef] = {}
@@ -122,7 +148,7 @@ class _Planner:
             description += " (thinking stays on: the V4 default)"
         return Fix(applicability, description, edits, self._inputs(edits))  # type: ignore[arg-type]
 
-    def _unsafe(self, reason: str) -> FixPlan:
+    def _unsafe(self, reason: str, with_switch: bool = True) -> FixPlan:
         """The rename, with the switch at the requests that were found before the follow stopped.
 
         Thinking is left to the user where the value goes beyond them.
@@ -131,7 +157,7 @@ class _Planner:
         if rename is None:
             return FixPlan(None, reason, self._requests())
         edits = list(rename)
-        for found in self.state.reached:
+        for found in self.state.reached if with_switch else ():
             try:
                 edits.extend(self._thinking_edits(found))
             except Unfollowable:
@@ -207,7 +233,7 @@ class _Planner:
             return []  # an explicit setting wins
         if not self.disable and not request.library.explicit_enabled:
             return []
-        if not request.confident:
+        if not request.confident and not ValueFlow(found.context, self.state).client_from_project(request):
             raise Unfollowable(f"the call is recognised as {request.library.label} only by its shape")
         if request.library.no_switch:
             raise Unfollowable(request.library.no_switch)
@@ -223,6 +249,12 @@ class _Planner:
 
 
 # -- small helpers -----------------------------------------------------------------------------
+
+
+def _listed(reasons: list[str], most: int = 3) -> str:
+    """The blocking uses, the first few in full."""
+    shown = "; ".join(reasons[:most])
+    return shown + (f"; and {_count(len(reasons) - most, 'more use')}" if len(reasons) > most else "")
 
 
 def _count(number: int, word: str) -> str:

@@ -18,6 +18,7 @@ from typing import TypeVar
 
 import libcst as cst
 from libcst.metadata import (
+    Assignment,
     ClassScope,
     ExpressionContext,
     ExpressionContextProvider,
@@ -65,8 +66,15 @@ class FlowState:
     inputs: dict[str, str] = field(default_factory=dict)  # real path -> sha256 of foreign files
     reached: list[Reached] = field(default_factory=list)  # every request found, in order
     shown: int = 0  # uses that only print or log the value
-    # Why the fix cannot be safe although the follow went on (a value that may come from outside).
+    # Why the fix cannot be safe, while the follow goes on to find every other use: a blocking
+    # use (named with its place), a value that may come from outside.
     caveats: list[str] = field(default_factory=list)
+
+    def blocked(self, why: Unfollowable) -> None:
+        if why.merges or why.rename_only:
+            raise why
+        if str(why) not in self.caveats:
+            self.caveats.append(str(why))
 
     def real_path_of(self, context: ModuleContext) -> str | None:
         """The file of a context loaded from another module; None for the origin's own."""
@@ -88,6 +96,11 @@ class ValueFlow:
         cell = self.context.location.cell
         place = f"cell {cell + 1}:{line}" if cell is not None else str(line)
         return f"{self.context.location.path}:{place}"
+
+    @property
+    def real_path_or_foreign(self) -> str | None:
+        """This module's file, also for a module loaded from another file of the project."""
+        return self.state.real_path_of(self.context) or self.real_path
 
     @property
     def real_path(self) -> str | None:
@@ -137,8 +150,11 @@ class ValueFlow:
         current, parent = expr, self.index.parent(expr)
         while isinstance(parent, (cst.Tuple, cst.List, cst.Set, cst.Element, cst.ComparisonTarget)):
             current, parent = parent, self.index.parent(parent)
-        if isinstance(parent, cst.Comparison) or (
-                isinstance(parent, cst.Match) and parent.subject is current):
+        if isinstance(parent, cst.Comparison):
+            others = [_dotted(o) for o in [parent.left, *(t.comparator for t in parent.comparisons)]
+                      if o is not current and _dotted(o)]
+            return f"compared with `{others[0]}`" if others else "compared with other values"
+        if isinstance(parent, cst.Match) and parent.subject is current:
             return "compared with other values"
         if isinstance(parent, cst.Index) and isinstance(self.index.parent(parent), cst.SubscriptElement):
             return "used as a key"
@@ -175,6 +191,11 @@ class ValueFlow:
         request = self.index.request_for(call)
         if request is not None and request.model_expr is expr:
             return [self._reached(request)]
+        if isinstance(call.func, cst.Attribute) and call.func.attr.value in ("get", "pop", "setdefault") \
+                and call.args and call.args[0] is argument:
+            raise Unfollowable(f"{_source_name(expr)} is used as a key of `{_dotted(call.func.value)}` "
+                               f"at {self.where(call)}; a rename alone changes what the code decides",
+                               plain=False)
         if _is_print_or_log(call) and argument.keyword is None:
             self.state.shown += 1
             return []
@@ -185,8 +206,11 @@ class ValueFlow:
             if param is not None:
                 return ValueFlow(context, self.state).flows_into_parameter(param, depth + 1)
         shown = ".".join(attribute_chain(call.func)) or "a call"
-        raise Unfollowable(f"the value is passed to `{shown}()` at {self.where(call)}, which is not "
-                           "a recognised request (it may look the name up)")
+        beside = [f"`{arg.keyword.value}={_dotted(arg.value)}`" for arg in call.args
+                  if arg.keyword is not None and arg is not argument and _dotted(arg.value)]
+        with_names = f" with {', '.join(beside[:2])}" if beside else ""
+        raise Unfollowable(f"the value is passed to `{shown}()`{with_names} at {self.where(call)}, "
+                           "which is not a recognised request (it may look the name up)")
 
     def _flows_from_dict_value(self, element: cst.DictElement, expr: cst.CSTNode) -> list[Reached]:
         container = self.index.parent(element)
@@ -222,9 +246,13 @@ class ValueFlow:
     def _flows_of_accesses(self, name: str, nodes: Sequence[cst.CSTNode], depth: int) -> list[Reached]:
         reached: list[Reached] = []
         for node in nodes:
-            if not isinstance(node, cst.Name):
-                raise Unfollowable(f"`{name}` is used in a way the tool cannot follow ({self.where(node)})")
-            reached.extend(self.flows(node, depth + 1))
+            try:
+                if not isinstance(node, cst.Name):
+                    raise Unfollowable(f"`{name}` is used in a way the tool cannot follow "
+                                       f"({self.where(node)})")
+                reached.extend(self.flows(node, depth + 1))
+            except Unfollowable as why:
+                self.state.blocked(why)
         return reached
 
     # -- other modules --------------------------------------------------------------
@@ -243,8 +271,8 @@ class ValueFlow:
         if module is None:
             return []
         if project.is_public(module) and not name.startswith("_"):
-            raise Unfollowable(f"`{name}` is public API of `{module}` (`public-api` setting): code "
-                               "outside the project may import it")
+            self.state.blocked(Unfollowable(f"`{name}` is public API of `{module}` (`public-api` "
+                                            "setting): code outside the project may import it"))
         reached: list[Reached] = []
         for binding in project.importers(module, name):
             if binding.importer == path:
@@ -253,8 +281,11 @@ class ValueFlow:
             if key in self.state.visited:
                 continue
             self.state.visited.add(key)
-            flow = self._flow_in(binding)
-            reached.extend(flow.flows_of_binding(binding, name, depth + 1))
+            try:
+                flow = self._flow_in(binding)
+                reached.extend(flow.flows_of_binding(binding, name, depth + 1))
+            except Unfollowable as why:
+                self.state.blocked(why)
         return reached
 
     def _flow_in(self, binding: ImportBinding) -> ValueFlow:
@@ -346,7 +377,6 @@ class ValueFlow:
         if key in self.state.visited:
             return []
         self.state.visited.add(key)
-        self._require_agreeing_sources(function, param)
         scope = self.index.scope_of(function.body)
         if scope is None:
             raise Unfollowable("no scope information")
@@ -358,7 +388,10 @@ class ValueFlow:
         accesses = [access.node for access in assignments[0].references]
         if not accesses:
             raise Unfollowable(f"`{param.name.value}` is not used in `{function.name.value}`")
-        return self._flows_of_accesses(param.name.value, accesses, depth)
+        # The uses first, so that a blocking use is named before the other values it may hold.
+        reached = self._flows_of_accesses(param.name.value, accesses, depth)
+        self._require_agreeing_sources(function, param)
+        return reached
 
     def _require_agreeing_sources(self, function: cst.FunctionDef, param: cst.Param) -> None:
         """Every value the parameter may hold needs the thinking state this fix writes."""
@@ -369,19 +402,117 @@ class ValueFlow:
             passed = _argument_for(function, param, call)
             if isinstance(passed, bool):
                 raise Unfollowable(f"`{function.name.value}` is called with `*args`/`**kwargs` at "
-                                   f"{ValueFlow(context, self.state).where(call)}")
+                                   f"{ValueFlow(context, self.state).where(call)}", rename_only=True)
             if passed is not None:
                 sources.append((ValueFlow(context, self.state).where(passed), passed, context))
         ours = "disabled" if self.state.disable else "enabled"
+        origin = ValueFlow(self.state.origin, self.state).where(self.state.node)
         for where, value, context in sources:
-            state = _thinking_of_source(context, value)
+            behind = ValueFlow(context, self.state).literal_behind(value, 0)
+            state = _thinking_of_source(*behind) if behind is not None else None
             if state is None:
                 raise Unfollowable(f"`{function.name.value}` gets another `{param.name.value}` at "
-                                   f"{where}, a value the tool cannot follow")
+                                   f"{where}, a value the tool cannot follow", rename_only=True)
             if state[1] != ours:
-                both = f"`{self.state.match.spelled}` and `{state[0]}`"
-                raise Unfollowable(f"`{function.name.value}` is called with {both} ({where}): one "
-                                   "request cannot keep both thinking states", merges=True)
+                raise Unfollowable(
+                    f"`{function.name.value}` gets `{self.state.match.spelled}` ({origin}) and "
+                    f"`{state[0]}` ({where}): one request cannot keep both thinking states; "
+                    "choose the successor and the thinking setting of each caller by hand",
+                    rename_only=True)
+
+    def literal_behind(self, value: cst.CSTNode, depth: int) -> tuple[ModuleContext, cst.CSTNode] | None:
+        """The string literal a value stands for: itself, or a constant here or in a project module."""
+        if isinstance(value, STRING_NODES):
+            return self.context, value
+        if not isinstance(value, cst.Name) or depth > MAX_DEPTH:
+            return None
+        assignments = self.index.assignments_of(value)
+        if len(assignments) != 1:
+            return None
+        node = assignments[0].node
+        if isinstance(node, cst.ImportFrom):
+            return self._imported_literal(node, value.value, depth)
+        bound = self.index.bound_value(value)
+        if bound is None or bound[1] != "constant":
+            return None
+        return self.literal_behind(bound[0], depth + 1)
+
+    def _imported_literal(self, statement: cst.ImportFrom, local: str,
+                          depth: int) -> tuple[ModuleContext, cst.CSTNode] | None:
+        found = self._imported_definition(statement, local)
+        if found is None:
+            return None
+        context, name = found
+        scope = ValueFlow(context, self.state)._global_scope()
+        if scope is None:
+            return None
+        assignments = [a for a in scope.assignments[name] if isinstance(a, Assignment)]
+        if len(assignments) != 1:
+            return None
+        target = assignments[0].node
+        there = ValueFlow(context, self.state)
+        if isinstance(target, cst.ImportFrom):
+            return there._imported_literal(target, name, depth + 1)
+        value = _assigned_value(context, target) if isinstance(target, cst.Name) else None
+        return there.literal_behind(value, depth + 1) if value is not None else None
+
+    def client_from_project(self, request: Request, depth: int = 0) -> bool:
+        """A request recognised by its method shape whose client object is imported from a
+        project module that builds it with the library (``client = OpenAI(...)`` there)."""
+        if not isinstance(request.node, cst.Call):
+            return False
+        root: cst.BaseExpression = request.node.func
+        while isinstance(root, cst.Attribute):
+            root = root.value
+        if not isinstance(root, cst.Name):
+            return False
+        return self._builds_client(root, request.library.import_roots, depth)
+
+    def _builds_client(self, name: cst.Name, roots: tuple[str, ...], depth: int) -> bool:
+        assignments = self.index.assignments_of(name)
+        if len(assignments) != 1 or not isinstance(assignments[0].node, cst.ImportFrom):
+            return False
+        return self._reexported_client(assignments[0].node, name.value, roots, depth)
+
+    def _reexported_client(self, statement: cst.ImportFrom, name: str, roots: tuple[str, ...],
+                           depth: int) -> bool:
+        """Whether the imported ``name`` is, where it is defined, a client built by the library."""
+        found = self._imported_definition(statement, name)
+        if found is None or depth > MAX_DEPTH:
+            return False
+        context, original = found
+        there = ValueFlow(context, self.state)
+        scope = there._global_scope()
+        if scope is None:
+            return False
+        bound = [a for a in scope.assignments[original] if isinstance(a, Assignment)]
+        if len(bound) != 1:
+            return False
+        target = bound[0].node
+        if isinstance(target, cst.ImportFrom):
+            return there._reexported_client(target, original, roots, depth + 1)
+        value = _assigned_value(context, target) if isinstance(target, cst.Name) else None
+        if not isinstance(value, cst.Call):
+            return False
+        names = context.requests.qualified_names(value.func)
+        return any(qualified.split(".")[0] in roots for qualified in names)
+
+    def _imported_definition(self, statement: cst.ImportFrom, local: str) -> tuple[ModuleContext, str] | None:
+        """The project module an imported name comes from, and its name there."""
+        project, path = self.state.project, self.real_path_or_foreign
+        if project is None or path is None or isinstance(statement.names, cst.ImportStar):
+            return None
+        for alias in statement.names:
+            bound = alias.asname.name if alias.asname is not None else alias.name
+            if not isinstance(bound, cst.Name) or bound.value != local:
+                continue
+            module = project.resolve_from(path, _dotted(statement.module), len(statement.relative))
+            target = project.file_of(module) if module is not None else None
+            if target is None:
+                return None
+            context = load_context(target, self.context.judgement, self.state)
+            return (context, _dotted(alias.name)) if context is not None else None
+        return None
 
     def _callers(self, function: cst.FunctionDef) -> list[tuple[ModuleContext, cst.Call]]:
         """Calls of ``function`` in this module and in the modules that import it."""
@@ -520,17 +651,21 @@ class ValueFlow:
             if scope is not None:
                 assignments = list(scope.assignments[name.value])
                 if len(assignments) == 1:
+                    if isinstance(scope, GlobalScope):
+                        importer = self._first_importer(name.value)
+                        if importer is not None:
+                            raise Unfollowable(f"`{name.value}` is imported by {importer}, which may "
+                                               "change it or send it elsewhere")
                     uses = [a.node for a in assignments[0].references]
-                    if uses and any(self._is_json_argument(self.index.parent(u)) for u in uses) and \
-                            all(self._is_json_argument(self.index.parent(u)) or
-                                self._is_item_read(u) or self._keeps_default_through(u)
-                                for u in uses):
-                        if isinstance(scope, GlobalScope) and self._imported_elsewhere(name.value):
-                            raise Unfollowable(f"`{name.value}` is imported by another module, "
-                                               "which may change it before it is sent")
+                    others = [u for u in uses if not (self._is_json_argument(self.index.parent(u)) or
+                                                      self._is_item_read(u) or
+                                                      self._keeps_default_through(u))]
+                    if uses and not others and \
+                            any(self._is_json_argument(self.index.parent(u)) for u in uses):
                         return
-                    raise Unfollowable(f"`{name.value}` is changed after it is built (an item is "
-                                       "set or deleted, or the dict is passed on) before it is sent")
+                    where = f" at {self.where(others[0])}" if others else ""
+                    raise Unfollowable(f"`{name.value}` is changed or passed on{where} before it is "
+                                       "sent (or is never visibly posted as JSON)")
                 raise Unfollowable(f"`{name.value}` is bound more than once")
         raise Unfollowable(f"the dict is not visibly posted as a JSON request body ({self.where(node)})")
 
@@ -549,13 +684,40 @@ class ValueFlow:
         return isinstance(key, cst.SimpleString) and \
             key.evaluated_value not in ("model", "reasoning_effort")
 
-    def _imported_elsewhere(self, name: str) -> bool:
-        project, path = self.state.project, self.real_path
+    def _first_importer(self, name: str) -> str | None:
+        """Where another module imports this module's ``name``, as "path:line"; None if nowhere."""
+        project, path = self.state.project, self.real_path_or_foreign
         if project is None or path is None:
-            return False
+            return None
         module = project.module_of(path)
-        return module is not None and any(
-            b.importer != path for b in project.importers(module, name))
+        if module is None:
+            return None
+        for binding in project.importers(module, name):
+            if binding.importer != path:
+                return f"{display_path(binding.importer)}:{binding.line}"
+        return None
+
+    def uses_elsewhere(self, name: str, most: int = 3) -> list[str]:
+        """Where a module-level ``name`` is used in this module and the modules importing it."""
+        places: list[str] = []
+        scope = self._global_scope()
+        if scope is not None:
+            for assignment in scope.assignments[name]:
+                places.extend(self.where(access.node) for access in assignment.references)
+        project, path = self.state.project, self.real_path_or_foreign
+        module = project.module_of(path) if project is not None and path is not None else None
+        if project is not None and module is not None:
+            for binding in project.importers(module, name):
+                if binding.importer == path or binding.kind != "name":
+                    continue
+                context = load_context(binding.importer, self.context.judgement, self.state)
+                there = ValueFlow(context, self.state) if context is not None else None
+                global_scope = there._global_scope() if there is not None else None
+                if there is None or global_scope is None:
+                    continue
+                for assignment in global_scope.assignments[binding.local]:
+                    places.extend(there.where(access.node) for access in assignment.references)
+        return sorted(dict.fromkeys(places))[:most]
 
     def _is_item_read(self, use: cst.CSTNode) -> bool:
         """``payload["x"]`` that only reads (not ``payload["x"] = …``, ``del``, ``+=``)."""
@@ -638,6 +800,18 @@ def _parse_context(path: str, data: bytes, judgement: Judgement) -> ModuleContex
 
 
 # -- small helpers ------------------------------------------------------------------------------
+
+
+def _assigned_value(context: ModuleContext, name: cst.Name) -> cst.BaseExpression | None:
+    """The value of ``NAME = value`` (or ``NAME: T = value``) whose target is ``name``."""
+    parent = context.requests.parent(name)
+    if isinstance(parent, cst.AssignTarget):
+        statement = context.requests.parent(parent)
+        if isinstance(statement, cst.Assign) and len(statement.targets) == 1:
+            return statement.value
+    if isinstance(parent, cst.AnnAssign) and parent.target is name:
+        return parent.value
+    return None
 
 
 def _thinking_of_source(context: ModuleContext, value: cst.CSTNode) -> tuple[str, str] | None:

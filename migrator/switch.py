@@ -25,10 +25,13 @@ class Unfollowable(Exception):
     there is no fix at all.
     """
 
-    def __init__(self, message: str, *, plain: bool = True, merges: bool = False) -> None:
+    def __init__(self, message: str, *, plain: bool = True, merges: bool = False,
+                 rename_only: bool = False) -> None:
         super().__init__(message)
         self.plain = plain
         self.merges = merges
+        # The requests found need different thinking states: an unsafe fix writes no switch.
+        self.rename_only = rename_only
 
 
 def thinking_switch_edits(context: ModuleContext, node: cst.Call | cst.Dict, library: Library,

@@ -76,9 +76,9 @@ UNSAFE_CHANGES: dict[str, list[str]] = {
                                       "request 7: thinking off -> on"],
     # OpenAIChatCompletionsModel takes no request settings: the unsafe fix renames alone.
     "framework_openai_agents.py": ["request 1: thinking off -> on"],
-    "exposed_names.py": [],
-    # The constant renamed in exposed_names.py reaches this module's request without a switch.
-    "exposed_names_user.py": ["request 1: thinking off -> on"],
+    # The getenv default renamed with the switch: the same requests while the variable is unset
+    # (unsafe because a model set in the environment would get thinking disabled too).
+    "env_default.py": [],
     "function_default.py": ["request 3: thinking off -> on"],  # ask_override("hi") takes the default
     "litellm_positional.py": [],  # the renamed prompt is on a call that raises before sending
     "openai_kwargs_unsafe.py": ["request 1: thinking off -> on", "request 2: thinking off -> on"],
@@ -91,6 +91,10 @@ UNSAFE_CHANGES: dict[str, list[str]] = {
 # Projects' unsafe-after folders: what they change.
 PROJECT_UNSAFE_CHANGES = {
     "constant_imported": ["request 1: thinking off -> on"],
+    # The rename plus mylib's own switch: the same requests for this project's own use.
+    "public_package": [],
+    # Each caller's ID renamed alone: the `deepseek-chat` caller's request starts thinking.
+    "wrapper_both_ids": ["request 1: thinking off -> on"],
 }
 
 # Safe fixes that change a request when run for real: bugs in the tool, xfail(strict) with why.
