@@ -37,7 +37,7 @@ def findings_of(tree: Path, package_root: Path) -> list[dict[str, object]]:
     env = {**os.environ, "PYTHONPATH": str(package_root), "DEEPSEEK_MIGRATE_TODAY": "2026-12-01"}
     result = subprocess.run(
         [sys.executable, "-m", "migrator", "check", "--output-format", "json", "--no-progress",
-         "--no-respect-gitignore", "."],
+         "--no-respect-gitignore", *(["--no-cache"] if package_root == ROOT else []), "."],
         cwd=tree, env=env, capture_output=True, text=True, check=False)
     if result.returncode not in (0, 1):
         raise SystemExit(f"{tree}: check failed ({result.returncode}): {result.stderr[-400:]}")

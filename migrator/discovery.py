@@ -93,7 +93,7 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
     ".venv/", "venv/", ".direnv/", "__pypackages__/", "site-packages/", "node_modules/",
     "__pycache__/", "build/", "dist/", "_build/", "buck-out/", "*.egg-info/", ".eggs/",
     ".tox/", ".nox/", ".mypy_cache/", ".pytest_cache/", ".ruff_cache/", ".pytype/", ".cache/",
-    ".ipynb_checkpoints/",
+    ".ipynb_checkpoints/", ".deepseek-migrate-cache/",
 )  # fmt: skip
 
 #: The files read by default, as gitignore-style patterns (matched by name, case-sensitive).

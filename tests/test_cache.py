@@ -156,3 +156,15 @@ def test_the_setting_cache_false_writes_nothing(project: Path) -> None:
     done = cli(project)
     assert json.loads(done.stdout)["summary"]["findings"] >= 3
     assert not (project / CACHE_DIR_NAME).exists()
+
+
+def test_the_cache_is_never_read_as_a_source_even_without_gitignore(tmp_path: Path) -> None:
+    """Entries hold findings (model IDs as JSON): a later run must not report them."""
+    (tmp_path / "app.py").write_text('from openai import OpenAI\nMODEL = "deepseek-chat"\n')
+    command = [sys.executable, "-m", "migrator", "check", "--output-format", "json",
+               "--no-progress", "--no-respect-gitignore", "."]
+    subprocess.run(command, cwd=tmp_path, capture_output=True, check=False)
+    assert (tmp_path / CACHE_DIR_NAME).is_dir()
+    second = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False)
+    paths = {finding["path"] for finding in json.loads(second.stdout)["findings"]}
+    assert paths == {"app.py"}
