@@ -27,10 +27,11 @@ from typing import Any
 
 from migrator import __version__
 from migrator.catalog import Catalog
-from migrator.findings import Finding, Fix, Severity, Span, TextEdit
+from migrator.discovery import CACHE_DIRECTORY
+from migrator.findings import Finding, Fix, RequestRef, Severity, Span, TextEdit
 
-CACHE_DIR_NAME = ".deepseek-migrate-cache"
-FORMAT = 1
+CACHE_DIR_NAME = CACHE_DIRECTORY
+FORMAT = 2  # 2: findings keep the requests they reach, fixes their other files
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -164,10 +165,13 @@ def _finding_to(finding: Finding) -> dict[str, Any]:
         "fix": None if fix is None else {
             "applicability": fix.applicability,
             "description": fix.description,
-            "edits": [[e.start, e.end, e.text, e.cell] for e in fix.edits],
+            "edits": [[e.start, e.end, e.text, e.cell, e.path] for e in fix.edits],
+            "inputs": [list(pair) for pair in fix.inputs],
+            "follow_up": fix.follow_up,
         },
         "unfixable_reason": finding.unfixable_reason,
         "anchor_line": finding.anchor_line,
+        "requests": [[r.path, r.line, r.column, r.library] for r in finding.requests],
     }
 
 
@@ -194,8 +198,11 @@ def _finding_from(item: Mapping[str, Any]) -> Finding:
         if applicability not in ("safe", "unsafe"):
             raise ValueError("applicability")
         edits = tuple(TextEdit(_required(s, int), _required(e, int), _required(t, str),
-                               _optional(c, int)) for s, e, t, c in fix_data["edits"])
-        fix = Fix(applicability, _required(fix_data["description"], str), edits)
+                               _optional(c, int), _optional(p, str))
+                      for s, e, t, c, p in fix_data["edits"])
+        inputs = tuple((_required(p, str), _required(d, str)) for p, d in fix_data["inputs"])
+        fix = Fix(applicability, _required(fix_data["description"], str), edits, inputs,
+                  _optional(fix_data["follow_up"], str))
     return Finding(
         path=_required(item["path"], str),
         span=span,
@@ -208,4 +215,6 @@ def _finding_from(item: Mapping[str, Any]) -> Finding:
         fix=fix,
         unfixable_reason=_optional(item["unfixable_reason"], str),
         anchor_line=_optional(item["anchor_line"], int),
+        requests=tuple(RequestRef(_required(p, str), _required(line, int), _required(col, int),
+                                  _required(lib, str)) for p, line, col, lib in item["requests"]),
     )

@@ -93,8 +93,11 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
     ".venv/", "venv/", ".direnv/", "__pypackages__/", "site-packages/", "node_modules/",
     "__pycache__/", "build/", "dist/", "_build/", "buck-out/", "*.egg-info/", ".eggs/",
     ".tox/", ".nox/", ".mypy_cache/", ".pytest_cache/", ".ruff_cache/", ".pytype/", ".cache/",
-    ".ipynb_checkpoints/", ".deepseek-migrate-cache/",
+    ".ipynb_checkpoints/",
 )  # fmt: skip
+#: The results cache's own directory: its entries hold findings, never sources; never walked,
+#: whatever the excludes say.
+CACHE_DIRECTORY = ".deepseek-migrate-cache"
 
 #: The files read by default, as gitignore-style patterns (matched by name, case-sensitive).
 #: :func:`kind_of` is the fast equivalent used while walking.
@@ -812,7 +815,7 @@ class _Discovery:
 
     def _subdirectory(self, directory: _Directory, entry: os.DirEntry[str]) -> _Directory | None:
         name = entry.name
-        if name in VCS_DIRECTORIES or self._excluded(directory, name + "/"):
+        if name in VCS_DIRECTORIES or name == CACHE_DIRECTORY or self._excluded(directory, name + "/"):
             return None
         key = directory.key + name + os.sep
         if key in self._walked_roots:

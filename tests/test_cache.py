@@ -68,7 +68,9 @@ def test_a_changed_file_is_analysed_again(project: Path) -> None:
     run(project, plan_for(project))
     (project / "b.py").write_text('MODEL = "deepseek-coder"\nOTHER = "deepseek-chat"\n')
     second = run(project, plan_for(project))
-    assert cached(second) == {"a.py"}
+    # a.py's fix verdicts may depend on b.py (a module it imports or that imports it): a change
+    # to any Python file of the project is a miss for every Python module.
+    assert cached(second) == set()
     b = next(o for o in second if o.display.endswith("b.py"))
     assert [f.model for f in b.findings] == ["deepseek-coder", "deepseek-chat"]
 

@@ -108,7 +108,7 @@ def test_summary_says_what_was_fixed_and_why_the_rest_was_not(tmp_path: Path) ->
     # constant_unfollowed.py's value is printed (harmless) and sent: a safe fix.
     assert "Fixed 2 findings; 2 files changed." in out
     assert "rerun with --unsafe-fixes" in out
-    assert "would merge what this dict tells apart" in out
+    assert "would merge what this dict `PRICES` tells apart" in out
     assert "3 findings left" in out
 
 

@@ -87,7 +87,8 @@ def round_trip(files: list[Path], tmp_path: Path, workers: str,
     before = digest(tree)
     uncompilable = {name for name in copied if not compiles(tree / name)}
     unparsable = {name for name in uncompilable if not parses(tree / name)}
-    common = ["--catalog", str(catalog), "--no-respect-gitignore", "--exclude", "",
+    # --no-cache: the tree must stay byte for byte as it was (the cache would add its folder).
+    common = ["--catalog", str(catalog), "--no-respect-gitignore", "--exclude", "", "--no-cache",
               "--workers", workers, "--no-progress", "--output-format", "json"]
     for command in commands:
         result = run_cli(*command, *common, ".", cwd=tree)
