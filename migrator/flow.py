@@ -339,25 +339,14 @@ class ValueFlow:
 
     def _imported_function(self, statement: cst.ImportFrom,
                            local: str) -> tuple[ModuleContext, cst.FunctionDef] | None:
-        project, path = self.state.project, self.real_path
-        if project is None or path is None or isinstance(statement.names, cst.ImportStar):
+        found = self._imported_definition(statement, local)
+        if found is None:
             return None
-        for alias in statement.names:
-            bound = alias.asname.name if alias.asname is not None else alias.name
-            if not isinstance(bound, cst.Name) or bound.value != local:
-                continue
-            module = project.resolve_from(path, _dotted(statement.module), len(statement.relative))
-            target = project.file_of(module) if module is not None else None
-            if target is None:
-                return None
-            context = load_context(target, self.context.judgement, self.state)
-            if context is None:
-                return None
-            original = _dotted(alias.name)
-            for node in context.nodes_of(cst.FunctionDef):
-                if isinstance(node, cst.FunctionDef) and node.name.value == original and \
-                        isinstance(context.requests.scope_of(node), GlobalScope):
-                    return context, node
+        context, original = found
+        for node in context.nodes_of(cst.FunctionDef):
+            if isinstance(node, cst.FunctionDef) and node.name.value == original and \
+                    isinstance(context.requests.scope_of(node), GlobalScope):
+                return context, node
         return None
 
     # -- functions ------------------------------------------------------------------
