@@ -106,18 +106,19 @@ class _Planner:
         return self._unsafe(f"the ID is in a {what} at {where}{uses}: the code tells model "
                             "names apart there, check what it does with it")
 
-    def _in_assert(self) -> bool:
+    def _statement(self) -> cst.CSTNode | None:
+        """The small statement the literal stands in (an assignment, an ``assert``, ...)."""
         current = self.context.requests.parent(self.node)
         while current is not None and not isinstance(current, cst.BaseSmallStatement):
             current = self.context.requests.parent(current)
-        return isinstance(current, cst.Assert)
+        return current
+
+    def _in_assert(self) -> bool:
+        return isinstance(self._statement(), cst.Assert)
 
     def _holder_name(self) -> str | None:
         """The name the literal's container is assigned to (``AVAILABLE_LLMS = [...]``), if any."""
-        index = self.context.requests
-        current = index.parent(self.node)
-        while current is not None and not isinstance(current, cst.BaseSmallStatement):
-            current = index.parent(current)
+        current = self._statement()
         if isinstance(current, cst.Assign) and len(current.targets) == 1:
             target = current.targets[0].target
             return target.value if isinstance(target, cst.Name) else None

@@ -27,7 +27,7 @@ from libcst.metadata import (
 )
 
 from migrator.catalog import ModelMatch
-from migrator.context import STRING_NODES, Request, attribute_chain, call_keywords
+from migrator.context import STRING_NODES, Request, RequestIndex, attribute_chain, call_keywords
 from migrator.distinctions import assigns, class_assignments
 from migrator.libraries import PAYLOAD_KEYWORDS, PAYLOAD_METHODS
 from migrator.project import ImportBinding, Project
@@ -131,7 +131,7 @@ class ValueFlow:
         if isinstance(parent, cst.AnnAssign) and parent.value is expr and isinstance(parent.target, cst.Name):
             return self._flows_of_name(parent.target, depth)
         if isinstance(parent, cst.Param) and parent.default is expr:
-            return self._flows_of_parameter(parent, depth)
+            return self.flows_into_parameter(parent, depth)
         tested = self.test_of(expr)
         if tested is not None:
             raise Unfollowable(f"{_source_name(expr)} is {tested} at {self.where(expr)}; a rename "
@@ -351,9 +351,6 @@ class ValueFlow:
 
     # -- functions ------------------------------------------------------------------
 
-    def _flows_of_parameter(self, param: cst.Param, depth: int) -> list[Reached]:
-        return self.flows_into_parameter(param, depth)
-
     def flows_into_parameter(self, param: cst.Param, depth: int) -> list[Reached]:
         """The requests a parameter reaches; every value it can hold must agree (default, callers)."""
         function = self.enclosing(param, cst.FunctionDef)
@@ -428,22 +425,31 @@ class ValueFlow:
 
     def _imported_literal(self, statement: cst.ImportFrom, local: str,
                           depth: int) -> tuple[ModuleContext, cst.CSTNode] | None:
-        found = self._imported_definition(statement, local)
+        found = self._imported_value(statement, local, depth)
         if found is None:
             return None
+        context, value = found
+        return ValueFlow(context, self.state).literal_behind(value, depth + 1)
+
+    def _imported_value(self, statement: cst.ImportFrom, local: str,
+                        depth: int) -> tuple[ModuleContext, cst.BaseExpression] | None:
+        """Where an imported name is assigned (``NAME = value``), following re-exports."""
+        found = self._imported_definition(statement, local)
+        if found is None or depth > MAX_DEPTH:
+            return None
         context, name = found
-        scope = ValueFlow(context, self.state)._global_scope()
+        there = ValueFlow(context, self.state)
+        scope = there._global_scope()
         if scope is None:
             return None
         assignments = [a for a in scope.assignments[name] if isinstance(a, Assignment)]
         if len(assignments) != 1:
             return None
         target = assignments[0].node
-        there = ValueFlow(context, self.state)
         if isinstance(target, cst.ImportFrom):
-            return there._imported_literal(target, name, depth + 1)
+            return there._imported_value(target, name, depth + 1)
         value = _assigned_value(context, target) if isinstance(target, cst.Name) else None
-        return there.literal_behind(value, depth + 1) if value is not None else None
+        return (context, value) if value is not None else None
 
     def client_from_project(self, request: Request, depth: int = 0) -> bool:
         """A request recognised by its method shape whose client object is imported from a
@@ -458,29 +464,14 @@ class ValueFlow:
         return self._builds_client(root, request.library.import_roots, depth)
 
     def _builds_client(self, name: cst.Name, roots: tuple[str, ...], depth: int) -> bool:
+        """Whether the imported ``name`` is, where it is defined, a client built by the library."""
         assignments = self.index.assignments_of(name)
         if len(assignments) != 1 or not isinstance(assignments[0].node, cst.ImportFrom):
             return False
-        return self._reexported_client(assignments[0].node, name.value, roots, depth)
-
-    def _reexported_client(self, statement: cst.ImportFrom, name: str, roots: tuple[str, ...],
-                           depth: int) -> bool:
-        """Whether the imported ``name`` is, where it is defined, a client built by the library."""
-        found = self._imported_definition(statement, name)
-        if found is None or depth > MAX_DEPTH:
+        found = self._imported_value(assignments[0].node, name.value, depth)
+        if found is None:
             return False
-        context, original = found
-        there = ValueFlow(context, self.state)
-        scope = there._global_scope()
-        if scope is None:
-            return False
-        bound = [a for a in scope.assignments[original] if isinstance(a, Assignment)]
-        if len(bound) != 1:
-            return False
-        target = bound[0].node
-        if isinstance(target, cst.ImportFrom):
-            return there._reexported_client(target, original, roots, depth + 1)
-        value = _assigned_value(context, target) if isinstance(target, cst.Name) else None
+        context, value = found
         if not isinstance(value, cst.Call):
             return False
         names = context.requests.qualified_names(value.func)
@@ -834,29 +825,30 @@ def _mentions(text: str, name: str) -> bool:
     return re.search(rf"\b{re.escape(name)}\b", text) is not None
 
 
-def _attribute_use(index: object, node: cst.CSTNode, attributes: tuple[str, ...]) -> cst.Attribute | None:
-    """``local.a.b.NAME`` climbing from the ``local`` name node, when the chain is exactly that."""
+def _climb(index: RequestIndex, node: cst.CSTNode, attributes: tuple[str, ...]) -> cst.CSTNode | None:
+    """The node ``node.a.b`` for ``attributes`` ("a", "b"), when the code spells exactly that."""
     current = node
     for attribute in attributes:
-        parent = index.parent(current)  # type: ignore[attr-defined]
+        parent = index.parent(current)
         if not (isinstance(parent, cst.Attribute) and parent.value is current and
                 parent.attr.value == attribute):
             return None
         current = parent
-    return current if isinstance(current, cst.Attribute) else None
+    return current
 
 
-def _reaches_other_attribute(index: object, node: cst.CSTNode, attributes: tuple[str, ...]) -> bool:
+def _attribute_use(index: RequestIndex, node: cst.CSTNode,
+                   attributes: tuple[str, ...]) -> cst.Attribute | None:
+    """``local.a.b.NAME`` climbing from the ``local`` name node, when the chain is exactly that."""
+    used = _climb(index, node, attributes)
+    return used if isinstance(used, cst.Attribute) else None
+
+
+def _reaches_other_attribute(index: RequestIndex, node: cst.CSTNode, attributes: tuple[str, ...]) -> bool:
     """``local.a.OTHER``: the module is used for another of its names."""
-    current = node
-    for attribute in attributes:
-        parent = index.parent(current)  # type: ignore[attr-defined]
-        if not (isinstance(parent, cst.Attribute) and parent.value is current and
-                parent.attr.value == attribute):
-            return False
-        current = parent
-    parent = index.parent(current)  # type: ignore[attr-defined]
-    return isinstance(parent, cst.Attribute) and parent.value is current
+    module = _climb(index, node, attributes)
+    parent = index.parent(module) if module is not None else None
+    return isinstance(parent, cst.Attribute) and parent.value is module
 
 
 def _calls_named(context: ModuleContext, names: set[str]) -> list[cst.Call]:

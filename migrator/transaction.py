@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from migrator.findings import Finding, Fix, FollowUp, TextEdit
+from migrator.findings import Fix, FollowUp, TextEdit
 
 if TYPE_CHECKING:
     from migrator.discovery import Candidate
@@ -45,12 +45,6 @@ class Transaction:
     applied: int = 0
     problems: list[tuple[str, str]] = field(default_factory=list)
     follow_ups: list[FollowUp] = field(default_factory=list)
-
-
-def spans_files_wanted(findings: Sequence[Finding], unsafe: bool) -> bool:
-    from migrator.fixing import wanted
-
-    return any(f.fix is not None and f.fix.spans_files and wanted(f, unsafe) for f in findings)
 
 
 def plan_transaction(origins: Sequence[Candidate], plan: Plan) -> Transaction:
