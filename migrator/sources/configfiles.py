@@ -113,7 +113,8 @@ class _Scan:
 
     def mentions(self, piece: Piece) -> None:
         self.findings.extend(mention_findings(self.text, self.request, self.judgement,
-                                              start=piece.start, end=piece.end, lines=self.lines))
+                                              start=piece.start, end=piece.end, lines=self.lines,
+                                              gateway=self.gateway))
 
     def whole_value(self, piece: Piece) -> bool:
         """Report a value or key that is one thing as a whole; False when it is not."""
@@ -237,17 +238,20 @@ def _outline(kind: str, text: str) -> list[tuple[str, str | None]]:
 
 def mention_findings(text: str, request: ReadRequest, judgement: Judgement, *,
                      start: int = 0, end: int | None = None, cell: int | None = None,
-                     lines: LineIndex | None = None) -> list[Finding]:
+                     lines: LineIndex | None = None, gateway: bool | None = None) -> list[Finding]:
     """DSM002 for every retired ID standing as a word in ``text[start:end]`` (prose, shell).
 
     ``cell`` is the 1-based notebook cell whose source ``text`` is; lines count from it.
+    ``gateway`` is whether ``text`` names a gateway host, when the caller knows it: a
+    document scanned piece by piece asks once, not once per piece.
     """
     if "DSM002" not in request.codes:
         return []
     catalog = judgement.catalog
     index = lines or LineIndex(text)
     stop = len(text) if end is None else end
-    gateway = catalog.is_gateway_text(text)
+    if gateway is None:
+        gateway = catalog.is_gateway_text(text)
     findings: list[Finding] = []
     for mention in catalog.mentions(text[start:stop], gateway_module=gateway):
         verdict = mention_verdict(mention.match, catalog, judgement.today,
