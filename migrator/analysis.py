@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
+from libcst.metadata import MetadataWrapper
 
 from migrator.findings import Finding, Severity, Span
 from migrator.rules import RULE_MODULES, rule_info
@@ -37,7 +37,7 @@ class _CommentCollector(FastBatchableVisitor):
         if not could_be_directive(node.value):
             return
         location = self.context.location
-        line = self.context.metadata(PositionProvider)[node].start.line + location.line_offset
+        line = self.context.position(node).start.line + location.line_offset
         cell = None if location.cell is None else location.cell + 1
         self.suppressions.add_comment(line, node.value, cell)
 

@@ -17,7 +17,6 @@ import libcst as cst
 import libcst.matchers as m
 from libcst.metadata import (
     Assignment,
-    ParentNodeProvider,
     Scope,
     ScopeProvider,
 )
@@ -148,7 +147,7 @@ class RequestIndex:
 
     @cached_property
     def parents(self) -> dict[cst.CSTNode, cst.CSTNode]:
-        return self.context.metadata(ParentNodeProvider)
+        return self.context.parents
 
     def scope_of(self, node: cst.CSTNode) -> Scope | None:
         return self.context.metadata_of(ScopeProvider, node)

@@ -254,6 +254,7 @@ def full_path_findings(text: str) -> tuple[list[object], object] | None:
 
     from migrator import analysis
     from migrator.engine import judgement_for
+    from migrator.reference import libcst_providers
     from migrator.rules.base import Location, ModuleContext
     from migrator.suppressions import Suppressions
 
@@ -262,7 +263,9 @@ def full_path_findings(text: str) -> tuple[list[object], object] | None:
     except Exception:  # the fast path reports these the same way (DSM900)
         return None
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    context = ModuleContext(module, wrapper, text, Location("m.py"), judgement_for(plan()))  # type: ignore[arg-type]
+    with libcst_providers():
+        context = ModuleContext(module, wrapper, text, Location("m.py"), judgement_for(plan()))  # type: ignore[arg-type]
+    assert context.reference
     suppressions = Suppressions()
     visitors = [analysis._CommentCollector(context, suppressions),
                 *(rule(context) for rule in analysis.visitor_rules(frozenset(ALL_CODES)))]

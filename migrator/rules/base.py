@@ -11,14 +11,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 import libcst as cst
-from libcst.metadata import BaseMetadataProvider, MetadataWrapper, PositionProvider
+from libcst.metadata import (
+    BaseMetadataProvider,
+    CodeRange,
+    MetadataWrapper,
+    ParentNodeProvider,
+    PositionProvider,
+)
 from libcst.metadata.base_provider import LazyValue  # type: ignore[attr-defined]
 
 from migrator.catalog import Catalog, ModelEntry, ModelMatch
 from migrator.findings import Finding, Fix, RequestRef, Severity, Span, TextEdit
+from migrator.positions import LazyPositions
+from migrator.reference import using_libcst_providers
 from migrator.rules.meta import RuleMeta
 from migrator.sources.text import LineIndex
 from migrator.strings import StringClaims, StringNode
+from migrator.treewalk import Walk, walk
 
 if TYPE_CHECKING:
     from migrator.context import Request, RequestIndex
@@ -72,6 +81,8 @@ class ModuleContext:
     location: Location
     judgement: Judgement
     findings: list[Finding] = field(default_factory=list)
+    # The equivalence tests' switch: libcst's providers instead of the shortcuts below.
+    reference: bool = field(default_factory=using_libcst_providers)
 
     @cached_property
     def lines(self) -> LineIndex:
@@ -96,16 +107,31 @@ class ModuleContext:
             found.extend(self._nodes_by_kind.get(kind, ()))
         return found
 
-    @cached_property
+    @property
     def preorder(self) -> list[cst.CSTNode]:
         """Every node of the module in libcst's visiting order (parents before children)."""
-        order: list[cst.CSTNode] = []
-        stack: list[cst.CSTNode] = [self.module]
-        while stack:
-            node = stack.pop()
-            order.append(node)
-            stack.extend(reversed(node.children))
-        return order
+        return self._walk.order
+
+    @cached_property
+    def _walk(self) -> Walk:
+        return walk(self.module)
+
+    @cached_property
+    def parents(self) -> dict[cst.CSTNode, cst.CSTNode]:
+        """Each node's parent, as ``ParentNodeProvider`` has it; the walk records them."""
+        if self._walk.parents_exact and not self.reference:
+            return self._walk.parents
+        return self.metadata(ParentNodeProvider)
+
+    @cached_property
+    def _positions(self) -> LazyPositions | dict[cst.CSTNode, CodeRange]:
+        if self.reference:
+            return self.metadata(PositionProvider)
+        return LazyPositions(self.module, self.parents, lambda: self.metadata(PositionProvider))
+
+    def position(self, node: cst.CSTNode) -> CodeRange:
+        """``PositionProvider``'s range of a node, computed for its statement only."""
+        return self._positions[node]
 
     @cached_property
     def _nodes_by_kind(self) -> dict[type[cst.CSTNode], list[cst.CSTNode]]:
@@ -139,12 +165,12 @@ class ModuleContext:
         return value
 
     def start_offset(self, node: cst.CSTNode) -> int:
-        start = self.metadata(PositionProvider)[node].start
+        start = self.position(node).start
         return self.lines.offset(start.line, start.column)
 
     def node_range(self, node: cst.CSTNode) -> tuple[int, int]:
         """Character offsets of a node's own source in the document."""
-        position = self.metadata(PositionProvider)[node]
+        position = self.position(node)
         return (
             self.lines.offset(position.start.line, position.start.column),
             self.lines.offset(position.end.line, position.end.column),
@@ -241,8 +267,11 @@ class Rule(RuleMeta, FastBatchableVisitor):
         an implicit concatenation together with its neighbours.
         """
         raw = getattr(node, "value", "") if text is None else text
+        mentions = self.context.strings.mentions(raw)
+        if not mentions:  # most strings and comments: no position needed
+            return
         start = self.context.start_offset(node)
-        for mention in self.context.strings.mentions(raw):
+        for mention in mentions:
             yield self.context.span(start + mention.start, start + mention.end), mention.match
 
 
