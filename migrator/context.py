@@ -32,6 +32,12 @@ from migrator.libraries import (
     METHOD_LIBRARIES,
     Library,
 )
+from migrator.prefilters import (
+    ModuleNames,
+    QualifiedNameFilter,
+    any_literal_may_name_a_model,
+    module_names,
+)
 from migrator.strings import StringNode, literal_value
 
 if TYPE_CHECKING:
@@ -172,6 +178,24 @@ class RequestIndex:
     def parent(self, node: cst.CSTNode) -> cst.CSTNode | None:
         return self.parents.get(node)
 
+    @cached_property
+    def _names(self) -> ModuleNames:
+        return module_names(self.context.nodes_of(cst.Import, cst.ImportFrom),
+                            self.context.nodes_of(cst.ClassDef))
+
+    @cached_property
+    def _env_calls(self) -> QualifiedNameFilter:
+        return QualifiedNameFilter(ENV_DEFAULT_CALLS, self._names)
+
+    @cached_property
+    def _library_callables(self) -> QualifiedNameFilter:
+        return QualifiedNameFilter(BY_CALLABLE, self._names)
+
+    @cached_property
+    def literal_may_name_a_model(self) -> bool:
+        """Whether some request here may name a model: a payload dict needs one to count."""
+        return any_literal_may_name_a_model(self.context.nodes_of(*STRING_NODES), self.context.catalog)
+
     # -- finding requests --------------------------------------------------------------
 
     def request_for(self, node: cst.Call | cst.Dict) -> Request | None:
@@ -200,7 +224,7 @@ class RequestIndex:
         names = attribute_chain(node.func)
         # Qualified names need the scope analysis, the costliest metadata on a long module:
         # only a call whose name could be a library callable pays for it.
-        if names and names[-1] in self.callable_names:
+        if names and names[-1] in self.callable_names and self._library_callables.may_match(node.func):
             for name in self.qualified_names(node.func):
                 library = BY_CALLABLE.get(name)
                 if library is not None:
@@ -252,7 +276,7 @@ class RequestIndex:
     def _payload_request(self, node: cst.Dict) -> Request | None:
         entries = dict_entries(node)
         model_entry = entries.get("model")
-        if model_entry is None:
+        if model_entry is None or not self.literal_may_name_a_model:
             return None
         source = self.model_source(model_entry.value)
         if source.match is None:
@@ -385,7 +409,8 @@ class RequestIndex:
 
     def env_default(self, call: cst.Call) -> cst.BaseExpression | None:
         """The default of ``os.getenv("X", default)`` and ``os.environ.get("X", default)``."""
-        if not self.qualified_names(call.func) & set(ENV_DEFAULT_CALLS):
+        if not self._env_calls.may_match(call.func) or \
+                not self.qualified_names(call.func) & set(ENV_DEFAULT_CALLS):
             return None
         keywords = call_keywords(call)
         if "default" in keywords:
