@@ -3,14 +3,17 @@
 libcst's ``CSTNode.children`` rebuilds the node (``_visit_and_replace_children`` with a
 collecting visitor) to find its children, and ``ParentNodeProvider`` walks the whole
 module once more. Here a node's children are read from its fields: for each node type,
-the fields its ``_visit_and_replace_children`` visits, in the order it visits them, are
-learned once by watching that method visit one node of the type (every libcst visit
-helper announces its field with ``on_visit_attribute``, also when the field is empty).
-The walk that lists the nodes sees every parent as it goes.
+the fields its ``_visit_and_replace_children`` visits, in order, are read once from that
+method's source (each is a ``visit_*(self, "field", ...)`` call; a field visited on one
+branch or another, or only when set, is listed where it stands), checked against
+``children`` on the first node of the type. The walk that lists the nodes sees every
+parent as it goes.
 """
 
 from __future__ import annotations
 
+import inspect
+import re
 from dataclasses import dataclass
 
 import libcst as cst
@@ -21,18 +24,7 @@ _OWN_CHILDREN = CSTNode.__dict__["children"]
 _LEAF_CHILDREN = BaseLeaf.__dict__["children"]
 
 
-class _FieldRecorder(cst.CSTVisitor):
-    """Records which fields ``_visit_and_replace_children`` visits, never descending."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.fields: list[str] = []
-
-    def on_visit(self, node: CSTNode) -> bool:
-        return False
-
-    def on_visit_attribute(self, node: CSTNode, attribute: str) -> None:
-        self.fields.append(attribute)
+_VISIT_CALL = re.compile(r"""\bvisit_\w+\(\s*self\s*,\s*["'](\w+)["']""")
 
 
 def _children_property(kind: type[CSTNode]) -> object:
@@ -42,19 +34,24 @@ def _children_property(kind: type[CSTNode]) -> object:
     return None  # pragma: no cover - CSTNode defines it
 
 
+def _fields_in_source(kind: type[CSTNode]) -> tuple[str, ...] | None:
+    try:
+        source = inspect.getsource(kind._visit_and_replace_children)
+    except (OSError, TypeError):  # pragma: no cover - libcst installed without sources
+        return None
+    return tuple(dict.fromkeys(_VISIT_CALL.findall(source)))
+
+
 def _learn(node: CSTNode) -> tuple[str, ...] | None:
     kind = type(node)
     children = _children_property(kind)
+    fields: tuple[str, ...] | None = None
     if children is _LEAF_CHILDREN:
-        fields: tuple[str, ...] | None = ()
+        fields = ()
     elif children is _OWN_CHILDREN:
-        recorder = _FieldRecorder()
-        node._visit_and_replace_children(recorder)
-        fields = tuple(recorder.fields)
-        if _from_fields(node, fields) != list(node.children):  # pragma: no cover - a libcst change
-            fields = None
-    else:  # pragma: no cover - a node type with its own notion of children
-        fields = None
+        fields = _fields_in_source(kind)
+        if fields is not None and _from_fields(node, fields) != list(node.children):  # pragma: no cover
+            fields = None  # a method this reading does not understand: ask `children`
     _VISITED_FIELDS[kind] = fields
     return fields
 

@@ -157,6 +157,14 @@ def test_the_walk_lists_the_nodes_in_libcsts_visiting_order() -> None:
     assert walk(module).order == visited
 
 
+def test_children_are_read_from_fields_a_node_visits_only_sometimes() -> None:
+    # The first node of each type must not decide which fields count: `format_spec`
+    # is visited only when there is one, `names` on one branch or another.
+    for text in ("f'{a}'\nfrom m import *\n", "f'{a:>{b}}'\nfrom m import (x, y)\n"):
+        module = cst.parse_module(text)
+        assert all(children_of(node) == list(node.children) for node in walk(module).order)
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
 @given(hypothesmith.from_grammar())
 def test_parents_and_positions_are_libcsts_for_generated_programs(text: str) -> None:
@@ -368,3 +376,118 @@ def test_without_a_model_literal_no_request_names_a_model(name: str) -> None:
         if not index.literal_may_name_a_model:
             assert all(r is None or r.model is None for r in requests)
     del analysis
+
+
+# -- scopes: libcst's answers about a name, from the statements that spell it ------------------
+
+
+def scope_signature(scope: object, name: str) -> object:
+    """What the analysis reads of a scope about ``name``: its kind, the bindings of the
+    name with their reads, the reads with what they refer to (nodes by identity)."""
+    from libcst.metadata import Scope
+
+    if not isinstance(scope, Scope):
+        return scope
+    bindings = frozenset((type(a).__name__, id(getattr(a, "node", None)),
+                          frozenset(id(r.node) for r in a.references)) for a in scope.assignments[name])
+    reads = frozenset((id(access.node), frozenset(id(getattr(r, "node", None)) for r in access.referents))
+                      for access in scope.accesses[name])
+    return type(scope).__name__, bindings, reads
+
+
+def assert_same_scopes(module: cst.Module, most: int = 400) -> object:
+    from libcst.metadata import ScopeProvider
+
+    from migrator import scopes
+
+    walked = walk(module)
+    full = MetadataWrapper(module, unsafe_skip_copy=True).resolve(ScopeProvider)
+
+    def whole(node: cst.CSTNode) -> object:
+        return scopes._resolved(full.get(node))
+
+    index = scopes.ScopeIndex(module, walked.order, walked.parents, lambda: full)
+    questions = [n for n in walked.order if isinstance(n, (cst.Name, cst.Attribute, cst.FunctionDef,
+                                                           cst.ClassDef))]
+    for node in questions[:: max(1, len(questions) // most)]:
+        name = scopes.own_name(node)
+        if name is not None:
+            assert scope_signature(index.scope_of(node), name) == scope_signature(whole(node), name)
+        root = scopes.root_name(node)
+        if root is not None:
+            scope, expected = index.scope_for_name(node, root), whole(node)
+            assert scope_signature(scope, root) == scope_signature(expected, root)
+            assert (scope.get_qualified_names_for(node) if scope else None) == \
+                (expected.get_qualified_names_for(node) if expected else None)  # type: ignore[attr-defined]
+    return index
+
+
+@pytest.fixture
+def unlimited_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    from migrator import scopes
+
+    monkeypatch.setattr(scopes, "MOST_OF_MODULE", 1.0)
+    monkeypatch.setattr(scopes, "TOTAL_BUDGET", 1e9)
+
+
+SCOPE_CASES = {
+    "shadowing": "x = 1\ndef f(x=x):\n    y = x\n    def g():\n        nonlocal y\n        y = x\n"
+                 "    return g\nclass C:\n    x = x\n    def m(self):\n        return x\n"
+                 "def h():\n    print(x)\n    x = 2\n    global z\n    z = x\n[x for x in range(3)]\n",
+    "typing": "from typing import TypeVar, cast, List as L\nimport typing as t\nN = 1\n"
+              "T = TypeVar('T', bound='N')\nU = t.NewType(N, int)\nv: 'N' = cast('N', N)\n"
+              "def f(a: L['N']) -> 'L[N]':\n    return a\n",
+    "imports": "import os.path\nimport a.b.c as d\nfrom . import e\nfrom .f import g as h\nfrom m import *\n"
+               "os.path.join(d.x, e, h)\nos.getenv('M')\n"
+               "def k():\n    import os\n    return os.environ.get('X')\n",
+    "classes": "class typing:\n    def cast(self): pass\n"
+               "class A:\n    class B:\n        m = 1\n    n = B.m\n",
+    "comprehensions": "a = [b for b in c if b]\nd = {e: f for e, f in g}\nh = (i for i in j for j in i)\n",
+    "walrus-match": "if (n := 10) > 5:\n    pass\nmatch p:\n    case {'k': v, **rest}:\n        w = v\n"
+                    "    case [x, *ys] if x:\n        pass\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(SCOPE_CASES) + sorted(SOURCES))
+def test_scope_answers_are_libcsts(name: str, unlimited_budget: None) -> None:
+    module = parsed(SCOPE_CASES.get(name) or SOURCES[name])
+    if module is None:
+        pytest.skip("libcst does not parse it")
+    assert_same_scopes(module)
+
+
+def test_scope_answers_of_the_benchmark_module_are_libcsts(unlimited_budget: None) -> None:
+    from migrator.scopes import ScopeIndex
+
+    index = assert_same_scopes(cst.parse_module(benchmark_module(size=40_000)), most=2_000)
+    assert isinstance(index, ScopeIndex)
+    assert index._analyses and not index.whole_resolved  # answered without the whole module
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(hypothesmith.from_grammar())
+def test_scope_answers_are_libcsts_for_generated_programs(text: str) -> None:
+    from migrator import scopes
+
+    module = parsed(text)
+    assume(module is not None)
+    assert module is not None
+    budget = scopes.MOST_OF_MODULE, scopes.TOTAL_BUDGET
+    scopes.MOST_OF_MODULE, scopes.TOTAL_BUDGET = 1.0, 1e9
+    try:
+        assert_same_scopes(module)
+    finally:
+        scopes.MOST_OF_MODULE, scopes.TOTAL_BUDGET = budget
+
+
+def test_the_direct_scope_analysis_is_the_wrappers() -> None:
+    from libcst.metadata import ScopeProvider
+
+    from migrator.scopes import scope_metadata
+
+    module = cst.parse_module(SCOPE_CASES["typing"] + SCOPE_CASES["shadowing"])
+    direct = scope_metadata(module)
+    resolved = MetadataWrapper(module, unsafe_skip_copy=True).resolve(ScopeProvider)
+    nodes = walk(module).order  # (the strings parsed as annotations are new nodes each time)
+    assert [type(direct.get(node)) for node in nodes] == [type(resolved.get(node)) for node in nodes]
+    assert [n for n in nodes if n in direct] == [n for n in nodes if n in resolved]
