@@ -38,6 +38,7 @@ from migrator.prefilters import (
     any_literal_may_name_a_model,
     module_names,
 )
+from migrator.scopes import ScopeIndex, root_name
 from migrator.strings import StringNode, literal_value
 
 if TYPE_CHECKING:
@@ -156,7 +157,23 @@ class RequestIndex:
         return self.context.parents
 
     def scope_of(self, node: cst.CSTNode) -> Scope | None:
-        return self.context.metadata_of(ScopeProvider, node)
+        """The node's scope, for questions about its own name's bindings and reads there."""
+        if self._scopes is None:
+            return self.context.metadata_of(ScopeProvider, node)
+        return self._scopes.scope_of(node)
+
+    def _scope_for(self, node: cst.CSTNode, name: str | None) -> Scope | None:
+        """The node's scope, for any question about ``name`` there."""
+        if self._scopes is None:
+            return self.context.metadata_of(ScopeProvider, node)
+        return self._scopes.scope_for_name(node, name)
+
+    @cached_property
+    def _scopes(self) -> ScopeIndex | None:
+        if self.context.reference:
+            return None
+        return ScopeIndex(self.context.module, self.context.preorder, self.context.parents,
+                          lambda: self.context.metadata(ScopeProvider))
 
     @cached_property
     def imported_roots(self) -> frozenset[str]:
@@ -171,7 +188,7 @@ class RequestIndex:
     def qualified_names(self, node: cst.CSTNode) -> set[str]:
         # What QualifiedNameProvider stores for the node, asked of its scope directly: the
         # provider would cost one more traversal of the whole module.
-        scope = self.scope_of(node)
+        scope = self._scope_for(node, root_name(node))
         names = scope.get_qualified_names_for(node) if scope is not None else set()
         return {q.name for q in names}
 
@@ -429,7 +446,7 @@ class RequestIndex:
         return None
 
     def assignments_of(self, name: cst.Name) -> list[Assignment]:
-        scope = self.scope_of(name)
+        scope = self._scope_for(name, name.value)
         if scope is None:
             return []
         for access in scope.accesses[name.value]:

@@ -1,0 +1,302 @@
+"""libcst's ``ScopeProvider`` answers about one name, from the statements that can change them.
+
+libcst's scope analysis walks the whole module (after an expression-context walk). The
+analysis asks it a few questions about one name at a time: which scope a binding of the
+name is in and what else binds or reads it there; what a name or attribute chain is
+imported as; which bindings a read of a name refers to. Here such a question is answered
+by libcst's own ``ScopeProvider``, run on a module made of the original top-level
+statements that matter, the very node objects:
+
+* a node's scope, and the bindings and reads of its own name in a function or class
+  scope, are decided inside its top-level statement;
+* for a module-level name, or a name read through the scopes, every statement that
+  binds or reads the name spells it: those statements join.
+
+What else could change the answers is where libcst reads a string as a type annotation
+(a read of a name inside the string) and skips the first argument of
+``typing.TypeVar``/``typing.NewType``: whether a call or subscript is one of those
+depends on imports elsewhere. A question whose name appears in a string that could be
+read so, or whose node or name stands in the first argument of a call that could be
+``TypeVar``/``NewType``, goes to the whole-module analysis, as does any question the
+statements above cannot settle, or one that would take most of the module anyway.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from functools import cached_property
+
+import libcst as cst
+from libcst.helpers import get_full_name_for_node
+from libcst.metadata import (
+    ExpressionContextProvider,
+    GlobalScope,
+    MetadataWrapper,
+    Scope,
+    ScopeProvider,
+)
+from libcst.metadata.base_provider import LazyValue  # type: ignore[attr-defined]
+
+TYPING_MODULES = ("typing", "typing_extensions")
+# A question may use the statements it needs while they hold at most this share of the
+# module's nodes, and all questions together at most this many modules' worth.
+MOST_OF_MODULE = 0.5
+TOTAL_BUDGET = 1.0
+
+ScopeMap = Mapping[cst.CSTNode, object]
+
+
+def _only_visits_the_module(provider: type[object]) -> bool:
+    from migrator.rules.base import visitor_method_names
+
+    return visitor_method_names(provider) == ("visit_Module",)  # type: ignore[arg-type]
+
+
+def scope_metadata(module: cst.Module) -> ScopeMap:
+    """``MetadataWrapper(module).resolve(ScopeProvider)``, without the wrapper's batched walk.
+
+    Both providers involved do all their work in ``visit_Module``; the rest of the walk
+    that ``resolve`` makes over every node calls nothing of theirs.
+    """
+    if not (_only_visits_the_module(ExpressionContextProvider) and _only_visits_the_module(ScopeProvider)):
+        return MetadataWrapper(module, unsafe_skip_copy=True).resolve(ScopeProvider)  # pragma: no cover
+    contexts = ExpressionContextProvider()
+    contexts.visit_Module(module)
+    scopes = ScopeProvider()
+    scopes.metadata = {ExpressionContextProvider: contexts._computed}
+    scopes.visit_Module(module)
+    return scopes._computed
+
+
+def _resolved(value: object) -> Scope | None:
+    if isinstance(value, LazyValue):
+        value = value()
+    return value if isinstance(value, Scope) else None
+
+
+def own_name(node: cst.CSTNode) -> str | None:
+    """The name a question about this node's scope is about: its own."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+        return node.name.value
+    return None
+
+
+def root_name(node: cst.CSTNode) -> str | None:
+    """The first part of the dotted name libcst resolves for a node (``a`` of ``a.b()``)."""
+    full = get_full_name_for_node(node)
+    return full.partition(".")[0] if full else None
+
+
+def _typing_names(imports: Iterable[cst.CSTNode]) -> frozenset[str]:
+    """Every name that can stand for something of ``typing``: the modules and what is
+    imported from them (or under which name they are imported)."""
+    names = set(TYPING_MODULES)
+    for node in imports:
+        if isinstance(node, cst.ImportFrom):
+            module = get_full_name_for_node(node.module) if node.module is not None else None
+            if node.relative or module is None or module.partition(".")[0] not in TYPING_MODULES:
+                continue
+            if isinstance(node.names, cst.ImportStar):
+                continue
+            for alias in node.names:
+                bound = alias.asname.name if alias.asname is not None else alias.name
+                names.add(root_name(bound) or "")
+        elif isinstance(node, cst.Import):
+            for alias in node.names:
+                if (root_name(alias.name) or "") in TYPING_MODULES:
+                    bound = alias.asname.name if alias.asname is not None else alias.name
+                    names.add(root_name(bound) or "")
+    return frozenset(names)
+
+
+class ScopeIndex:
+    """Scope questions about one name, answered from the top-level statements that matter."""
+
+    def __init__(self, module: cst.Module, order: list[cst.CSTNode],
+                 parents: Mapping[cst.CSTNode, cst.CSTNode],
+                 whole_module: Callable[[], ScopeMap]) -> None:
+        self.module = module
+        self.order = order
+        self.parents = parents
+        self._whole_module = whole_module
+        self.whole_resolved = False
+        self.items: list[cst.SimpleStatementLine | cst.BaseCompoundStatement] = list(module.body)
+        self.item_index: dict[cst.CSTNode, int] = {item: index for index, item in enumerate(self.items)}
+        self._analyses: dict[frozenset[int], ScopeMap] = {}
+        self.spent = 0  # nodes analysed by partial analyses so far
+
+    # -- the questions -------------------------------------------------------------------
+
+    def scope_of(self, node: cst.CSTNode) -> Scope | None:
+        """The scope libcst gives ``node``, good for its own name's bindings and reads there."""
+        name = own_name(node)
+        item = self._item_of(node)
+        if name is None or item is None or not self._answerable(node, name):
+            return self.whole(node)
+        needed = self._statements_for(item, name)
+        if self._affordable(needed):
+            return self._scope_in(needed, node)
+        own = self._scope_in(frozenset((item,)), node)
+        if own is None or isinstance(own, GlobalScope):
+            return self._scope_in(needed, node)
+        return own  # a function or class scope: its bindings are all in this statement
+
+    def scope_for_name(self, node: cst.CSTNode, name: str | None) -> Scope | None:
+        """The scope libcst gives ``node``, good for every question about ``name`` there."""
+        item = self._item_of(node)
+        if name is None or item is None or not self._answerable(node, name):
+            return self.whole(node)
+        return self._scope_in(self._statements_for(item, name), node)
+
+    def whole(self, node: cst.CSTNode) -> Scope | None:
+        self.whole_resolved = True
+        return _resolved(self._whole_module().get(node))
+
+    # -- which statements ----------------------------------------------------------------
+
+    def _statements_for(self, item: int, name: str) -> frozenset[int]:
+        return frozenset((item, *self._mentions.get(name, ())))
+
+    def _covering(self, items: frozenset[int]) -> ScopeMap | None:
+        """An analysis made already of these statements and perhaps others: the others
+        spell none of the names asked, so the answers are the same."""
+        found = self._analyses.get(items)
+        if found is None:
+            found = next((analysis for made, analysis in self._analyses.items() if items <= made), None)
+        return found
+
+    def _affordable(self, items: frozenset[int]) -> bool:
+        if self._covering(items) is not None:
+            return True
+        size = sum(self._sizes[index] for index in items)
+        return not self.whole_resolved and size <= MOST_OF_MODULE * len(self.order) and \
+            self.spent + size <= TOTAL_BUDGET * len(self.order)
+
+    def _scope_in(self, items: frozenset[int], node: cst.CSTNode) -> Scope | None:
+        analysis = self._covering(items)
+        if analysis is None:
+            if not self._affordable(items):
+                return self.whole(node)
+            self.spent += sum(self._sizes[index] for index in items)
+            statements = [self.items[index] for index in sorted(items)]
+            analysis = self._analyses[items] = scope_metadata(cst.Module(body=statements))
+        return _resolved(analysis.get(node))
+
+    def _item_of(self, node: cst.CSTNode) -> int | None:
+        current: cst.CSTNode | None = node
+        while current is not None:
+            index = self.item_index.get(current)
+            if index is not None:
+                return index
+            current = self.parents.get(current)
+        return None
+
+    @cached_property
+    def _index(self) -> tuple[dict[str, set[int]], list[int], dict[str, list[cst.Name]]]:
+        """Per name, the statements that spell it as a name (not as an attribute or a keyword
+        argument, which scopes never see); per statement, its node count; the name nodes."""
+        mentions: dict[str, set[int]] = {}
+        sizes = [0] * len(self.items)
+        names: dict[str, list[cst.Name]] = {}
+        unseen: set[int] = set()  # ids of attribute and keyword names
+        current = -1
+        for node in self.order:
+            index = self.item_index.get(node)
+            if index is not None:
+                current = index
+            if current < 0:
+                continue
+            sizes[current] += 1
+            if isinstance(node, cst.Attribute):
+                unseen.add(id(node.attr))
+            elif isinstance(node, cst.Arg) and node.keyword is not None:
+                unseen.add(id(node.keyword))
+            elif isinstance(node, cst.Name) and id(node) not in unseen:
+                mentions.setdefault(node.value, set()).add(current)
+                names.setdefault(node.value, []).append(node)
+        return mentions, sizes, names
+
+    @property
+    def _mentions(self) -> dict[str, set[int]]:
+        return self._index[0]
+
+    @property
+    def _sizes(self) -> list[int]:
+        return self._index[1]
+
+    # -- what libcst may read differently ------------------------------------------------
+
+    def _answerable(self, node: cst.CSTNode, name: str) -> bool:
+        if self.whole_resolved or self._typing_class or self._in_skipped_argument(node):
+            return False
+        known = self._name_answerable.get(name)
+        if known is None:
+            strings = self._annotation_strings
+            known = strings is not None and not any(name in value for value in strings) and \
+                not any(self._in_skipped_argument(use) for use in self._index[2].get(name, ()))
+            self._name_answerable[name] = known
+        return known
+
+    @cached_property
+    def _name_answerable(self) -> dict[str, bool]:
+        return {}
+
+    @cached_property
+    def _typing(self) -> frozenset[str]:
+        imports = [n for n in self.order if isinstance(n, (cst.Import, cst.ImportFrom))]
+        return _typing_names(imports)
+
+    @cached_property
+    def _typing_class(self) -> bool:
+        """A class named ``typing``: its members' qualified names start like typing's."""
+        return any(isinstance(n, cst.ClassDef) and n.name.value in TYPING_MODULES for n in self.order)
+
+    def _may_be_typing(self, node: cst.CSTNode) -> bool:
+        """A call or subscript libcst may take for one of typing's (cast, TypeVar, List[...])."""
+        if isinstance(node, cst.Call):
+            return root_name(node) in self._typing
+        if isinstance(node, cst.Subscript):
+            return isinstance(node.value, cst.Name) and node.value.value in self._typing
+        return False
+
+    @cached_property
+    def _annotation_strings(self) -> list[str] | None:
+        """The values of the strings libcst may parse as annotations (a name in one is
+        read there); None when one of them cannot be evaluated."""
+        values: list[str] = []
+        for node in self.order:
+            if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)) and self._may_be_annotation(node):
+                try:
+                    evaluated = node.evaluated_value
+                except Exception:
+                    return None
+                if isinstance(evaluated, bytes):
+                    evaluated = evaluated.decode("latin-1")
+                values.append(evaluated or "")
+        return values
+
+    def _may_be_annotation(self, node: cst.CSTNode) -> bool:
+        current = self.parents.get(node)
+        while current is not None:
+            if isinstance(current, cst.Annotation) or self._may_be_typing(current):
+                return True
+            current = self.parents.get(current)
+        return False
+
+    @cached_property
+    def _skipped_arguments(self) -> frozenset[cst.CSTNode]:
+        """The first argument of every call that may be ``TypeVar``/``NewType`` (libcst's
+        scope analysis does not visit it)."""
+        return frozenset(node.args[0] for node in self.order
+                         if isinstance(node, cst.Call) and node.args and self._may_be_typing(node))
+
+    def _in_skipped_argument(self, node: cst.CSTNode) -> bool:
+        skipped = self._skipped_arguments
+        current: cst.CSTNode | None = node
+        while skipped and current is not None:
+            if current in skipped:
+                return True
+            current = self.parents.get(current)
+        return False
