@@ -173,7 +173,7 @@ class RequestIndex:
         if self.context.reference:
             return None
         return ScopeIndex(self.context.module, self.context.preorder, self.context.parents,
-                          lambda: self.context.metadata(ScopeProvider))
+                          lambda: self.context.metadata(ScopeProvider), self.context.nodes_of)
 
     @cached_property
     def imported_roots(self) -> frozenset[str]:

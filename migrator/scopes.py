@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from functools import cached_property
+from typing import cast
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
@@ -36,6 +37,8 @@ from libcst.metadata import (
     ScopeProvider,
 )
 from libcst.metadata.base_provider import LazyValue  # type: ignore[attr-defined]
+
+from migrator.treewalk import children_of
 
 TYPING_MODULES = ("typing", "typing_extensions")
 # A question may use the statements it needs while they hold at most this share of the
@@ -116,9 +119,11 @@ class ScopeIndex:
 
     def __init__(self, module: cst.Module, order: list[cst.CSTNode],
                  parents: Mapping[cst.CSTNode, cst.CSTNode],
-                 whole_module: Callable[[], ScopeMap]) -> None:
+                 whole_module: Callable[[], ScopeMap],
+                 nodes_of: Callable[..., list[cst.CSTNode]]) -> None:
         self.module = module
         self.order = order
+        self.nodes_of = nodes_of  # every node of these kinds (ModuleContext.nodes_of)
         self.parents = parents
         self._whole_module = whole_module
         self.whole_resolved = False
@@ -202,20 +207,25 @@ class ScopeIndex:
         names: dict[str, list[cst.Name]] = {}
         unseen: set[int] = set()  # ids of attribute and keyword names
         current = -1
+        item_of = self.item_index.get
         for node in self.order:
-            index = self.item_index.get(node)
+            index = item_of(node)
             if index is not None:
                 current = index
             if current < 0:
                 continue
             sizes[current] += 1
-            if isinstance(node, cst.Attribute):
-                unseen.add(id(node.attr))
-            elif isinstance(node, cst.Arg) and node.keyword is not None:
-                unseen.add(id(node.keyword))
-            elif isinstance(node, cst.Name) and id(node) not in unseen:
-                mentions.setdefault(node.value, set()).add(current)
-                names.setdefault(node.value, []).append(node)
+            kind = type(node)  # (not isinstance: this loop meets every node of the module)
+            if kind is cst.Attribute:
+                unseen.add(id(cast(cst.Attribute, node).attr))
+            elif kind is cst.Arg:
+                keyword = cast(cst.Arg, node).keyword
+                if keyword is not None:
+                    unseen.add(id(keyword))
+            elif kind is cst.Name and id(node) not in unseen:
+                name = cast(cst.Name, node)
+                mentions.setdefault(name.value, set()).add(current)
+                names.setdefault(name.value, []).append(name)
         return mentions, sizes, names
 
     @property
@@ -245,13 +255,13 @@ class ScopeIndex:
 
     @cached_property
     def _typing(self) -> frozenset[str]:
-        imports = [n for n in self.order if isinstance(n, (cst.Import, cst.ImportFrom))]
-        return _typing_names(imports)
+        return _typing_names(self.nodes_of(cst.Import, cst.ImportFrom))
 
     @cached_property
     def _typing_class(self) -> bool:
         """A class named ``typing``: its members' qualified names start like typing's."""
-        return any(isinstance(n, cst.ClassDef) and n.name.value in TYPING_MODULES for n in self.order)
+        return any(isinstance(n, cst.ClassDef) and n.name.value in TYPING_MODULES
+                   for n in self.nodes_of(cst.ClassDef))
 
     def _may_be_typing(self, node: cst.CSTNode) -> bool:
         """A call or subscript libcst may take for one of typing's (cast, TypeVar, List[...])."""
@@ -266,30 +276,37 @@ class ScopeIndex:
         """The values of the strings libcst may parse as annotations (a name in one is
         read there); None when one of them cannot be evaluated."""
         values: list[str] = []
-        for node in self.order:
-            if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)) and self._may_be_annotation(node):
-                try:
-                    evaluated = node.evaluated_value
-                except Exception:
-                    return None
-                if isinstance(evaluated, bytes):
-                    evaluated = evaluated.decode("latin-1")
-                values.append(evaluated or "")
+        for node in self._strings_in(self._annotation_like()):
+            try:
+                evaluated = node.evaluated_value
+            except Exception:  # whatever libcst would read: assume anything
+                return None
+            if isinstance(evaluated, bytes):
+                evaluated = evaluated.decode("latin-1")
+            values.append(evaluated or "")
         return values
 
-    def _may_be_annotation(self, node: cst.CSTNode) -> bool:
-        current = self.parents.get(node)
-        while current is not None:
-            if isinstance(current, cst.Annotation) or self._may_be_typing(current):
-                return True
-            current = self.parents.get(current)
-        return False
+    def _annotation_like(self) -> list[cst.CSTNode]:
+        """Annotations, and calls and subscripts that may be typing's: strings below are
+        the ones libcst may read as annotations."""
+        return [*self.nodes_of(cst.Annotation),
+                *(node for node in self.nodes_of(cst.Call, cst.Subscript) if self._may_be_typing(node))]
+
+    def _strings_in(self, roots: list[cst.CSTNode]) -> list[cst.SimpleString | cst.ConcatenatedString]:
+        found: dict[int, cst.SimpleString | cst.ConcatenatedString] = {}
+        stack = list(roots)
+        while stack:
+            node = stack.pop()
+            if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+                found[id(node)] = node
+            stack.extend(children_of(node))
+        return list(found.values())
 
     @cached_property
     def _skipped_arguments(self) -> frozenset[cst.CSTNode]:
         """The first argument of every call that may be ``TypeVar``/``NewType`` (libcst's
         scope analysis does not visit it)."""
-        return frozenset(node.args[0] for node in self.order
+        return frozenset(node.args[0] for node in self.nodes_of(cst.Call)
                          if isinstance(node, cst.Call) and node.args and self._may_be_typing(node))
 
     def _in_skipped_argument(self, node: cst.CSTNode) -> bool:

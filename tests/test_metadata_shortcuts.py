@@ -406,7 +406,14 @@ def assert_same_scopes(module: cst.Module, most: int = 400) -> object:
     def whole(node: cst.CSTNode) -> object:
         return scopes._resolved(full.get(node))
 
-    index = scopes.ScopeIndex(module, walked.order, walked.parents, lambda: full)
+    by_kind: dict[type[cst.CSTNode], list[cst.CSTNode]] = {}
+    for node in walked.order:
+        by_kind.setdefault(type(node), []).append(node)
+
+    def nodes_of(*kinds: type[cst.CSTNode]) -> list[cst.CSTNode]:
+        return [node for kind in kinds for node in by_kind.get(kind, ())]
+
+    index = scopes.ScopeIndex(module, walked.order, walked.parents, lambda: full, nodes_of)
     questions = [n for n in walked.order if isinstance(n, (cst.Name, cst.Attribute, cst.FunctionDef,
                                                            cst.ClassDef))]
     for node in questions[:: max(1, len(questions) // most)]:
