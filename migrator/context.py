@@ -162,11 +162,11 @@ class RequestIndex:
             return self.context.metadata_of(ScopeProvider, node)
         return self._scopes.scope_of(node)
 
-    def _scope_for(self, node: cst.CSTNode, name: str | None) -> Scope | None:
-        """The node's scope, for any question about ``name`` there."""
+    def _binding_scope(self, node: cst.CSTNode, name: str | None) -> Scope | None:
+        """The node's scope, for what ``name`` is bound to as seen from the node."""
         if self._scopes is None:
             return self.context.metadata_of(ScopeProvider, node)
-        return self._scopes.scope_for_name(node, name)
+        return self._scopes.scope_for_bindings(node, name)
 
     @cached_property
     def _scopes(self) -> ScopeIndex | None:
@@ -188,7 +188,7 @@ class RequestIndex:
     def qualified_names(self, node: cst.CSTNode) -> set[str]:
         # What QualifiedNameProvider stores for the node, asked of its scope directly: the
         # provider would cost one more traversal of the whole module.
-        scope = self._scope_for(node, root_name(node))
+        scope = self._binding_scope(node, root_name(node))
         names = scope.get_qualified_names_for(node) if scope is not None else set()
         return {q.name for q in names}
 
@@ -446,7 +446,7 @@ class RequestIndex:
         return None
 
     def assignments_of(self, name: cst.Name) -> list[Assignment]:
-        scope = self._scope_for(name, name.value)
+        scope = self._binding_scope(name, name.value)
         if scope is None:
             return []
         for access in scope.accesses[name.value]:

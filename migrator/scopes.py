@@ -10,7 +10,9 @@ statements that matter, the very node objects:
 * a node's scope, and the bindings and reads of its own name in a function or class
   scope, are decided inside its top-level statement;
 * for a module-level name, or a name read through the scopes, every statement that
-  binds or reads the name spells it: those statements join.
+  binds or reads the name spells it: those statements join;
+* what a name is bound to, seen from one place (its qualified names, the bindings a read
+  refers to), needs only the statements that may bind it and that place's own.
 
 What else could change the answers is where libcst reads a string as a type annotation
 (a read of a name inside the string) and skips the first argument of
@@ -155,6 +157,15 @@ class ScopeIndex:
             return self.whole(node)
         return self._scope_in(self._statements_for(item, name), node)
 
+    def scope_for_bindings(self, node: cst.CSTNode, name: str | None) -> Scope | None:
+        """The scope libcst gives ``node``, good for what ``name`` is bound to as seen from
+        there (qualified names, the bindings a read refers to), not for other reads of it:
+        those come from the statements that may bind the name, and the node's own."""
+        item = self._item_of(node)
+        if name is None or item is None or not self._bindings_answerable(node, name):
+            return self.whole(node)
+        return self._scope_in(frozenset((item, *self._index[3].get(name, ()))), node)
+
     def whole(self, node: cst.CSTNode) -> Scope | None:
         self.whole_resolved = True
         return _resolved(self._whole_module().get(node))
@@ -199,12 +210,15 @@ class ScopeIndex:
         return None
 
     @cached_property
-    def _index(self) -> tuple[dict[str, set[int]], list[int], dict[str, list[cst.Name]]]:
+    def _index(self) -> tuple[dict[str, set[int]], list[int], dict[str, list[cst.Name]],
+                              dict[str, set[int]]]:
         """Per name, the statements that spell it as a name (not as an attribute or a keyword
-        argument, which scopes never see); per statement, its node count; the name nodes."""
+        argument, which scopes never see); per statement, its node count; the name nodes;
+        per name, the statements where it may be bound (spelled other than as a read)."""
         mentions: dict[str, set[int]] = {}
         sizes = [0] * len(self.items)
         names: dict[str, list[cst.Name]] = {}
+        binders: dict[str, set[int]] = {}
         unseen: set[int] = set()  # ids of attribute and keyword names
         current = -1
         item_of = self.item_index.get
@@ -226,7 +240,28 @@ class ScopeIndex:
                 name = cast(cst.Name, node)
                 mentions.setdefault(name.value, set()).add(current)
                 names.setdefault(name.value, []).append(name)
-        return mentions, sizes, names
+                if not self._only_read(name):
+                    binders.setdefault(name.value, set()).add(current)
+        return mentions, sizes, names, binders
+
+    def _only_read(self, name: cst.Name) -> bool:
+        """A name libcst can only read here: ``name.x``, ``name[...]``, ``name(...)``, an
+        argument (``import name.x`` binds it, though)."""
+        parent = self.parents.get(name)
+        kind = type(parent)
+        if kind is cst.Attribute:
+            if cast(cst.Attribute, parent).value is not name:
+                return False
+            while isinstance(parent, cst.Attribute):
+                parent = self.parents.get(parent)
+            return not isinstance(parent, cst.ImportAlias)
+        if kind is cst.Subscript:
+            return cast(cst.Subscript, parent).value is name
+        if kind is cst.Call:
+            return cast(cst.Call, parent).func is name
+        if kind is cst.Arg:
+            return cast(cst.Arg, parent).value is name
+        return False
 
     @property
     def _mentions(self) -> dict[str, set[int]]:
@@ -248,6 +283,12 @@ class ScopeIndex:
                 not any(self._in_skipped_argument(use) for use in self._index[2].get(name, ()))
             self._name_answerable[name] = known
         return known
+
+    def _bindings_answerable(self, node: cst.CSTNode, name: str) -> bool:
+        """Reads elsewhere do not matter here (strings parsed as annotations only read)."""
+        if self.whole_resolved or self._typing_class or self._in_skipped_argument(node):
+            return False
+        return not any(self._in_skipped_argument(use) for use in self._index[2].get(name, ()))
 
     @cached_property
     def _name_answerable(self) -> dict[str, bool]:

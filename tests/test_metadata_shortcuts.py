@@ -395,6 +395,20 @@ def scope_signature(scope: object, name: str) -> object:
     return type(scope).__name__, bindings, reads
 
 
+def binding_signature(scope: object, node: cst.CSTNode, name: str) -> object:
+    """What the analysis reads of a scope about what ``name`` is bound to, seen from
+    ``node``: the qualified names, the bindings, what the node's own read refers to."""
+    from libcst.metadata import Scope
+
+    if not isinstance(scope, Scope):
+        return scope
+    referents = [frozenset(id(getattr(r, "node", None)) for r in access.referents)
+                 for access in scope.accesses[name] if access.node is node]
+    return (type(scope).__name__, scope.get_qualified_names_for(node),
+            frozenset((type(a).__name__, id(getattr(a, "node", None))) for a in scope.assignments[name]),
+            referents)
+
+
 def assert_same_scopes(module: cst.Module, most: int = 400) -> object:
     from libcst.metadata import ScopeProvider
 
@@ -426,6 +440,8 @@ def assert_same_scopes(module: cst.Module, most: int = 400) -> object:
             assert scope_signature(scope, root) == scope_signature(expected, root)
             assert (scope.get_qualified_names_for(node) if scope else None) == \
                 (expected.get_qualified_names_for(node) if expected else None)  # type: ignore[attr-defined]
+            bound = index.scope_for_bindings(node, root)
+            assert binding_signature(bound, node, root) == binding_signature(expected, node, root)
     return index
 
 
