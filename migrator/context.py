@@ -17,6 +17,7 @@ import libcst as cst
 import libcst.matchers as m
 from libcst.metadata import (
     Assignment,
+    ParentNodeProvider,
     Scope,
     ScopeProvider,
 )
@@ -154,18 +155,21 @@ class RequestIndex:
 
     @cached_property
     def parents(self) -> dict[cst.CSTNode, cst.CSTNode]:
+        self.context.as_libcst_would(ParentNodeProvider)
         return self.context.parents
 
     def scope_of(self, node: cst.CSTNode) -> Scope | None:
         """The node's scope, for questions about its own name's bindings and reads there."""
         if self._scopes is None:
             return self.context.metadata_of(ScopeProvider, node)
+        self.context.as_libcst_would(ScopeProvider)
         return self._scopes.scope_of(node)
 
     def _binding_scope(self, node: cst.CSTNode, name: str | None) -> Scope | None:
         """The node's scope, for what ``name`` is bound to as seen from the node."""
         if self._scopes is None:
             return self.context.metadata_of(ScopeProvider, node)
+        self.context.as_libcst_would(ScopeProvider)
         return self._scopes.scope_for_bindings(node, name)
 
     @cached_property

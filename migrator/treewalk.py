@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import sys
 from dataclasses import dataclass
 
 import libcst as cst
@@ -83,21 +84,38 @@ class Walk:
     # False when one node object stands at two places in the tree: its parent is then
     # whichever place libcst's provider visits last, so the provider decides.
     parents_exact: bool
+    depth: int  # nodes on the longest path from the module down
 
 
 def walk(module: cst.Module) -> Walk:
     order: list[CSTNode] = []
     parents: dict[CSTNode, CSTNode] = {}
     links = 0
-    stack: list[CSTNode] = [module]
+    deepest = 0
+    stack: list[tuple[CSTNode, int]] = [(module, 1)]
     while stack:
-        node = stack.pop()
+        node, depth = stack.pop()
         order.append(node)
+        deepest = max(deepest, depth)
         children = children_of(node)
         if children:
             links += len(children)
             for child in children:
                 parents[child] = node
-            children.reverse()
-            stack.extend(children)
-    return Walk(order, parents, links == len(parents))
+            stack.extend((child, depth + 1) for child in reversed(children))
+    return Walk(order, parents, links == len(parents), deepest)
+
+
+# libcst's providers recurse through the tree, a few Python frames per level (3 for an
+# operator chain; 6 bounds every node kind with room to spare).
+FRAMES_PER_LEVEL = 6
+
+
+def provider_may_recurse_too_deep(depth: int) -> bool:
+    """Whether a whole-module libcst provider, run from here, may exceed the recursion limit."""
+    frames = 0
+    frame = sys._getframe()
+    while frame is not None:
+        frames += 1
+        frame = frame.f_back  # type: ignore[assignment]
+    return depth * FRAMES_PER_LEVEL + frames + 50 >= sys.getrecursionlimit()

@@ -514,3 +514,21 @@ def test_the_direct_scope_analysis_is_the_wrappers() -> None:
     nodes = walk(module).order  # (the strings parsed as annotations are new nodes each time)
     assert [type(direct.get(node)) for node in nodes] == [type(resolved.get(node)) for node in nodes]
     assert [n for n in nodes if n in direct] == [n for n in nodes if n in resolved]
+
+
+# -- modules deeper than libcst's recursion: the same findings as before ----------------------
+
+
+DEEP_MODULES = {
+    "and-chain-30000": 'x = "deepseek-chat"\ny = 1' + " and 1" * 30_000 + "\n",
+    "and-chain-600": 'x = "deepseek-chat"\ny = 1' + " and 1" * 600 + "\n",
+    "and-chain-150": 'x = "deepseek-chat"\ny = 1' + " and 1" * 150 + "\n",
+    "concatenation-800": 'x = "deepseek-chat"\ny = (' + ' "a"' * 800 + ")\n",
+    "deep-and-hit": 'y = "deepseek-reasoner"' + " and 1" * 2_000 + "\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(DEEP_MODULES))
+def test_a_module_deeper_than_libcsts_recursion_gives_the_same_findings(name: str, tmp_path: Path) -> None:
+    (tmp_path / "deep.py").write_text(DEEP_MODULES[name])
+    assert_same_runs(tmp_path, "deep.py", fixes=False)

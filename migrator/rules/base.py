@@ -27,7 +27,7 @@ from migrator.reference import using_libcst_providers
 from migrator.rules.meta import RuleMeta
 from migrator.sources.text import LineIndex
 from migrator.strings import StringClaims, StringNode
-from migrator.treewalk import Walk, walk
+from migrator.treewalk import Walk, provider_may_recurse_too_deep, walk
 
 if TYPE_CHECKING:
     from migrator.context import Request, RequestIndex
@@ -116,6 +116,20 @@ class ModuleContext:
     def _walk(self) -> Walk:
         return walk(self.module)
 
+    def as_libcst_would(self, provider: type[BaseMetadataProvider[object]]) -> None:
+        """Resolve ``provider`` over the whole module, as the analysis did before it resolved
+        metadata per statement, where libcst's recursion may fail on a module this deep: the
+        module is then "nested too deeply" (DSM900), as it was. Elsewhere, nothing."""
+        if provider in self._providers_checked:
+            return
+        self._providers_checked.add(provider)
+        if not self.reference and provider_may_recurse_too_deep(self._walk.depth):
+            self.metadata(provider)
+
+    @cached_property
+    def _providers_checked(self) -> set[type[BaseMetadataProvider[object]]]:
+        return set()
+
     @cached_property
     def parents(self) -> dict[cst.CSTNode, cst.CSTNode]:
         """Each node's parent, as ``ParentNodeProvider`` has it; the walk records them."""
@@ -131,6 +145,7 @@ class ModuleContext:
 
     def position(self, node: cst.CSTNode) -> CodeRange:
         """``PositionProvider``'s range of a node, computed for its statement only."""
+        self.as_libcst_would(PositionProvider)
         return self._positions[node]
 
     @cached_property
