@@ -27,11 +27,12 @@ import libcst as cst
 from migrator.catalog import ModelMatch
 from migrator.distinctions import Distinction, Distinctions
 from migrator.findings import Fix, RequestRef, TextEdit
-from migrator.flow import FlowState, Reached, ValueFlow
+from migrator.flow import FlowLoader, FlowState, Reached, ValueFlow
 from migrator.project import Project, project_at
 from migrator.rules.base import ModuleContext
 from migrator.strings import StringNode
 from migrator.switch import Unfollowable, thinking_switch_edits
+from migrator.tables import Table, TableCheck, looked_up_name, table_named, table_of_key
 
 __all__ = ["FixPlan", "Unfollowable", "plan_fix", "thinking_switch_edits"]
 
@@ -67,6 +68,9 @@ class _Planner:
         self.state = FlowState(context, node, match, self.disable, project_of(context))
 
     def plan(self) -> FixPlan:
+        table = self._table()
+        if table is not None:
+            return self._table_rename(table)
         distinction = Distinctions(self.context.requests, self.context.catalog,
                                    self.context.gateway_module, self.node, self.replacement,
                                    self.target).find()
@@ -90,6 +94,32 @@ class _Planner:
         if not reached and not self.state.shown:
             return self._unsafe("the value reaches no request the tool can see")
         return FixPlan(self._fix("safe", tuple(edits)), None, self._requests())
+
+    # -- lookup tables -----------------------------------------------------------------------
+
+    def _table(self) -> Table | None:
+        """The table this literal is a key of, or looks a key up in."""
+        loader = FlowLoader(self.context, self.state)
+        found = table_of_key(self.context, self.node)
+        name = looked_up_name(self.context, self.node) if found is None else None
+        if name is not None:
+            found = table_named(self.context, name, self.state.project, loader)
+        return found
+
+    def _table_rename(self, table: Table) -> FixPlan:
+        """The consistent rename of a table's key and its lookups, or why there is none."""
+        verdict = TableCheck(table, self.match.spelled, self.replacement, self.target,
+                             self.context.catalog, self.state.project,
+                             FlowLoader(self.context, self.state)).run()
+        if verdict.merges is not None:
+            return FixPlan(None, f"{verdict.merges}; decide by hand how the table should read")
+        if not verdict.renames:
+            return self._unsafe(f"the ID is a key of the table `{table.name}`, which cannot be "
+                                f"renamed with its lookups: {_listed(verdict.blockers)}")
+        description = (f"Replace `{self.match.spelled}` with `{self.replacement}` in the table "
+                       f"`{table.name}` and every lookup of it ({_count(len(verdict.edits), 'place')})")
+        edits = tuple(verdict.edits)
+        return FixPlan(Fix("safe", description, edits, self._inputs(edits)), None, ())
 
     def _distinct(self, distinction: Distinction) -> FixPlan:
         where = f"{self.context.location.path}:{self.context.node_span(self.node).line}"

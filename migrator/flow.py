@@ -34,6 +34,7 @@ from migrator.project import ImportBinding, Project
 from migrator.rules.base import Judgement, Location, ModuleContext
 from migrator.strings import StringNode
 from migrator.switch import Unfollowable
+from migrator.tables import TableCheck, looked_up_name, table_named
 
 _N = TypeVar("_N", bound=cst.CSTNode)
 MAX_DEPTH = 8  # how many bindings a value may pass through before we stop following it
@@ -132,6 +133,7 @@ class ValueFlow:
             return self._flows_of_name(parent.target, depth)
         if isinstance(parent, cst.Param) and parent.default is expr:
             return self.flows_into_parameter(parent, depth)
+        self._require_no_merged_table(expr)
         tested = self.test_of(expr)
         if tested is not None:
             raise Unfollowable(f"{_source_name(expr)} is {tested} at {self.where(expr)}; a rename "
@@ -144,6 +146,21 @@ class ValueFlow:
         reached = Reached(request, self.context)
         self.state.reached.append(reached)
         return reached
+
+    def _require_no_merged_table(self, expr: cst.CSTNode) -> None:
+        """A value used as the key of a lookup table whose keys the rename would merge: no fix."""
+        name = looked_up_name(self.context, expr)
+        loader = FlowLoader(self.context, self.state)
+        table = table_named(self.context, name, self.state.project, loader) if name else None
+        if table is None:
+            return
+        state = self.state
+        target = state.origin.judgement.successor_of(state.match.model)
+        verdict = TableCheck(table, state.match.spelled, state.match.respell(target), target,
+                             state.origin.catalog, state.project, loader).run()
+        if verdict.merges is not None:
+            raise Unfollowable(f"{_source_name(expr)} is looked up in the table `{table.name}` at "
+                               f"{self.where(expr)}; {verdict.merges}", merges=True)
 
     def test_of(self, expr: cst.CSTNode) -> str | None:
         """What the code does with ``expr`` when it tests it: a comparison operand or a lookup key."""
@@ -722,6 +739,29 @@ class ValueFlow:
                 return current
             current = self.index.parent(current)
         return None
+
+
+class FlowLoader:
+    """The table check's view of the project: contexts loaded as the follow loads them."""
+
+    def __init__(self, context: ModuleContext, state: FlowState) -> None:
+        self.context = context
+        self.state = state
+
+    def load(self, real_path: str) -> ModuleContext | None:
+        return load_context(real_path, self.context.judgement, self.state)
+
+    def real_path_of(self, context: ModuleContext) -> str | None:
+        return self.state.real_path_of(context)
+
+    def display(self, context: ModuleContext, node: cst.CSTNode) -> str:
+        return ValueFlow(context, self.state).where(node)
+
+    def display_path(self, real_path: str) -> str:
+        return display_path(real_path)
+
+    def file_of(self, context: ModuleContext) -> str | None:
+        return ValueFlow(context, self.state).real_path_or_foreign
 
 
 # -- other files -----------------------------------------------------------------------------
