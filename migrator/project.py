@@ -243,10 +243,10 @@ class ImportIndex:
 
     def put(self, path: str, stamp: Stamp, imports: tuple[_Import, ...]) -> None:
         if time.time_ns() - stamp[1] < _RACY_NS:
-            self.entries.pop(path, None)
-        else:
+            self.changed |= self.entries.pop(path, None) is not None
+        elif self.entries.get(path) != (stamp, imports):
             self.entries[path] = (stamp, imports)
-        self.changed = True
+            self.changed = True
 
     def save(self, files: Iterable[str]) -> None:
         """Write the entries of ``files`` (the project as it is now), if anything changed."""
