@@ -10,16 +10,16 @@ from migrator.engine import FileOutcome, check_file, run_files
 from migrator.reporting import Report, render
 
 if TYPE_CHECKING:
-    from migrator.cli import Invocation
+    from migrator.invocation import Invocation
 
 
 def collect(invocation: Invocation) -> list[FileOutcome]:
     """Outcomes for every file named or found, and for standard input when ``-`` is given."""
-    from migrator.cli import candidates, stdin_candidate
+    from migrator.invocation import candidates, stdin_candidate
     from migrator.progress import progress_reporter
 
     outcomes: list[FileOutcome] = []
-    if "-" in invocation.paths:
+    if invocation.reads_stdin:
         candidate = stdin_candidate(invocation)
         if candidate is not None:
             outcomes.append(check_file(candidate, invocation.plan, sys.stdin.buffer.read()))
@@ -40,7 +40,7 @@ def build_report(invocation: Invocation, outcomes: list[FileOutcome]) -> Report:
 
 
 def run_check(invocation: Invocation) -> int:
-    from migrator.cli import exit_code
+    from migrator.invocation import exit_code
 
     report = build_report(invocation, collect(invocation))
     emit(invocation, report)
@@ -53,13 +53,13 @@ def emit(invocation: Invocation, report: Report) -> str | None:
     ``--output-file FILE`` sends the report there instead of standard output; with
     ``--output-file-format`` the file gets that format and standard output keeps its report.
     """
-    output_file = invocation.options.get("output_file")
-    file_format = invocation.options.get("output_file_format")
+    output_file = invocation.options.output_file
+    file_format = invocation.options.output_file_format
     if output_file is not None:
         write_report_file(invocation, report, output_file, file_format or invocation.output_format)
         if file_format is None:
             return None
-    from migrator.cli import silence_stdout
+    from migrator.invocation import silence_stdout
 
     try:  # a reader that stops reading does not change the exit code
         write_report(invocation, report, invocation.output_format, sys.stdout, sys.stdout.isatty())
@@ -71,7 +71,7 @@ def emit(invocation: Invocation, report: Report) -> str | None:
 
 def write_report(invocation: Invocation, report: Report, output_format: str, out: TextIO,
                  color: bool) -> None:
-    if invocation.options.get("statistics"):
+    if invocation.options.statistics:
         from migrator.reporting.statistics import render_statistics
 
         render_statistics(report, out, output_format=output_format)
@@ -80,7 +80,7 @@ def write_report(invocation: Invocation, report: Report, output_format: str, out
 
 
 def write_report_file(invocation: Invocation, report: Report, path: Path, output_format: str) -> None:
-    from migrator.cli import fail
+    from migrator.invocation import InvocationError
 
     try:
         if path.parent != Path():
@@ -88,4 +88,4 @@ def write_report_file(invocation: Invocation, report: Report, path: Path, output
         with open(path, "w", encoding="utf-8", newline="") as handle:
             write_report(invocation, report, output_format, handle, color=False)
     except OSError as error:
-        fail(f"cannot write the report to {path}: {error.strerror or error}")
+        raise InvocationError(f"cannot write the report to {path}: {error.strerror or error}") from None

@@ -21,8 +21,8 @@ from migrator.engine import FileOutcome, Plan, analyse_bytes, run_files, unreada
 from migrator.findings import Finding, Fix, FollowUp, TextEdit
 
 if TYPE_CHECKING:
-    from migrator.cli import Invocation
     from migrator.discovery import Candidate
+    from migrator.invocation import Invocation
     from migrator.sources.base import Document
 
 PLACEHOLDER = "\0edited"
@@ -350,16 +350,16 @@ def run_fix(invocation: Invocation) -> int:
     from dataclasses import fields
 
     from migrator.checking import build_report, emit
-    from migrator.cli import EXIT_FINDINGS, EXIT_OK, candidates, exit_code, stdin_candidate
+    from migrator.invocation import EXIT_FINDINGS, EXIT_OK, candidates, exit_code, stdin_candidate
     from migrator.progress import progress_reporter
     from migrator.reporting import MACHINE_FORMATS
 
-    diff = bool(invocation.options.get("diff"))
+    diff = invocation.options.diff
     WRITTEN.clear()
     settings = {f.name: getattr(invocation.plan, f.name) for f in fields(invocation.plan)}
     plan = FixPlan(**settings, diff=diff)
     outcomes: list[FileOutcome] = []
-    use_stdin = "-" in invocation.paths
+    use_stdin = invocation.reads_stdin
     if use_stdin:
         candidate = stdin_candidate(invocation)
         data = sys.stdin.buffer.read()
@@ -407,15 +407,15 @@ def run_fix(invocation: Invocation) -> int:
     on_stdout = None
     if not diff and not use_stdin:  # `fix -`: standard output carries the fixed source only
         on_stdout = emit(invocation, report)
-    elif diff and invocation.options.get("statistics"):  # stdout carries the diff
+    elif diff and invocation.options.statistics:  # stdout carries the diff
         from migrator.reporting.statistics import render_statistics
 
         render_statistics(report, sys.stderr)
-    listed = on_stdout in ("full", "concise") and not invocation.options.get("statistics")
+    listed = on_stdout in ("full", "concise") and not invocation.options.statistics
     write_summary(sys.stderr if to_stderr else sys.stdout, totals, report.findings, plan, diff,
                   follow_ups_listed=listed, findings_listed=listed)
     if diff:
-        return EXIT_FINDINGS if totals.files_changed and not invocation.options.get("exit_zero") \
+        return EXIT_FINDINGS if totals.files_changed and not invocation.options.exit_zero \
             else EXIT_OK
     return exit_code(report.findings, invocation)
 
