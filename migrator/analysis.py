@@ -13,8 +13,9 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from migrator.findings import Finding, Severity, Span
+from migrator.judgement import Judgement, Location
 from migrator.rules import RULE_MODULES, rule_info
-from migrator.rules.base import FastBatchableVisitor, Judgement, Location, ModuleContext, Rule
+from migrator.rules.base import FastBatchableVisitor, ModuleContext, Rule
 from migrator.suppressions import Suppressions, could_be_directive
 
 

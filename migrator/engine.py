@@ -113,7 +113,7 @@ def needs_analysis(data: bytes, catalog: Catalog) -> bool:
 
 
 def judgement_for(plan: Plan) -> object:
-    from migrator.rules.base import Judgement
+    from migrator.judgement import Judgement
 
     return Judgement(catalog_for(plan.catalog_path), plan.today, plan.target, plan.unsafe_fixes,
                      plan.explicit_target, plan.project_root, plan.public_api)

@@ -254,7 +254,8 @@ def full_path_findings(text: str) -> tuple[list[object], object] | None:
 
     from migrator import analysis
     from migrator.engine import judgement_for
-    from migrator.rules.base import Location, ModuleContext
+    from migrator.judgement import Location
+    from migrator.rules.base import ModuleContext
     from migrator.suppressions import Suppressions
 
     try:
@@ -279,7 +280,7 @@ def finding_tuple(finding: object) -> tuple[object, ...]:
 def fast_path_findings(text: str) -> tuple[list[object], object] | None:
     from migrator.analysis import analyse_python
     from migrator.engine import judgement_for
-    from migrator.rules.base import Location
+    from migrator.judgement import Location
 
     analysis = analyse_python(text, Location("m.py"), judgement_for(plan()),  # type: ignore[arg-type]
                               frozenset(ALL_CODES))

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from migrator.catalog import load_catalog
 from migrator.findings import Finding, TextEdit
+from migrator.judgement import Judgement
 from migrator.rules import ALL_CODES
-from migrator.rules.base import Judgement
 from migrator.sources import notebook
 from migrator.sources.base import Document, ReadRequest
 

@@ -6,8 +6,9 @@ import pytest
 
 from migrator.analysis import analyse_python
 from migrator.catalog import load_catalog
+from migrator.judgement import Judgement, Location
 from migrator.rules import ALL_CODES, available_codes, rule_info
-from migrator.rules.base import Judgement, Location, Rule
+from migrator.rules.base import Rule
 from migrator.rules.meta import Invalid, Valid
 from migrator.settings import parse_today
 

@@ -5,61 +5,24 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from functools import cache, cached_property
-from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 import libcst as cst
 from libcst.metadata import BaseMetadataProvider, MetadataWrapper, PositionProvider
 from libcst.metadata.base_provider import LazyValue  # type: ignore[attr-defined]
 
-from migrator.catalog import Catalog, ModelEntry, ModelMatch
+from migrator.catalog import Catalog, ModelMatch
 from migrator.findings import Finding, Fix, RequestRef, Severity, Span, TextEdit
+from migrator.judgement import Judgement, Location
+from migrator.lines import LineIndex
 from migrator.rules.meta import RuleMeta
-from migrator.sources.text import LineIndex
 from migrator.strings import StringClaims, StringNode
 
 if TYPE_CHECKING:
     from migrator.context import Request, RequestIndex
 
 _T = TypeVar("_T")
-
-
-@dataclass(frozen=True)
-class Judgement:
-    """What a rule needs from the run: the moment, the rewrite target, the catalog."""
-
-    catalog: Catalog
-    today: datetime
-    target: str
-    unsafe_fixes: bool = False
-    explicit_target: bool = False  # --target or `target =` given, rather than the default
-    # Where other modules may import a public name from (fix safety); None: not looked at.
-    project_root: Path | None = None
-    public_api: tuple[str, ...] = ()  # packages code outside the project imports
-
-    def successor_of(self, model: ModelEntry) -> str:
-        """What a retired ID is rewritten to: the chosen target, else the catalog's successor.
-
-        The bundled successors are the default target; a user catalog's own retired ID
-        brings its own successor, which only an explicit target overrides.
-        """
-        if self.explicit_target or not model.is_retired or model.successor is None:
-            return self.target
-        return model.successor
-
-
-@dataclass
-class Location:
-    """Where a Python document sits in its file (a notebook cell, a Markdown block)."""
-
-    path: str
-    cell: int | None = None  # 0-based index of the notebook cell
-    line_offset: int = 0
-    offset_base: int = 0
-    # The code of the notebook's other cells: a name used there is beyond this document.
-    outside_text: str = ""
 
 
 @dataclass

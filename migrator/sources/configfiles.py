@@ -17,7 +17,7 @@ from datetime import datetime
 
 from migrator.catalog import Catalog, ModelMatch
 from migrator.findings import Finding, Fix, Severity, Span, TextEdit
-from migrator.rules.base import Judgement
+from migrator.judgement import Judgement
 from migrator.sources.base import Document, ReadRequest
 from migrator.sources.configsyntax import (
     Piece,

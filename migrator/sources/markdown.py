@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from migrator.findings import Finding
-from migrator.rules.base import Judgement, Location
+from migrator.judgement import Judgement, Location
 from migrator.sources.base import Document, ReadRequest
 from migrator.sources.configfiles import mention_findings
 from migrator.sources.text import DecodeError, LineIndex, decode_utf8_text

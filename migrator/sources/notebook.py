@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from migrator.findings import Finding, TextEdit
-from migrator.rules.base import Judgement, Location
+from migrator.judgement import Judgement, Location
 from migrator.sources.base import Document, ReadRequest
 from migrator.sources.configfiles import mention_findings
 from migrator.sources.jsonspan import JArray, JObject, JsonSyntaxError, JString, parse_json

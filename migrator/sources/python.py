@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from migrator.rules.base import Judgement, Location
+from migrator.judgement import Judgement, Location
 from migrator.sources.base import Document, ReadRequest
 from migrator.sources.text import DecodeError, decode_python_source
 
