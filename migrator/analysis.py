@@ -12,10 +12,11 @@ from functools import cache
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
+from migrator.context import ModuleContext
 from migrator.findings import Finding, Severity, Span
 from migrator.judgement import Judgement, Location
 from migrator.rules import RULE_MODULES, rule_info
-from migrator.rules.base import FastBatchableVisitor, ModuleContext, Rule
+from migrator.rules.base import FastBatchableVisitor, Rule
 from migrator.suppressions import Suppressions, could_be_directive
 
 

@@ -27,12 +27,18 @@ from libcst.metadata import (
 )
 
 from migrator.catalog import ModelMatch
-from migrator.context import STRING_NODES, Request, RequestIndex, attribute_chain, call_keywords
+from migrator.context import (
+    STRING_NODES,
+    ModuleContext,
+    Request,
+    RequestIndex,
+    attribute_chain,
+    call_keywords,
+)
 from migrator.distinctions import assigns, class_assignments
 from migrator.judgement import Judgement, Location
 from migrator.libraries import PAYLOAD_KEYWORDS, PAYLOAD_METHODS
 from migrator.project import ImportBinding, Project
-from migrator.rules.base import ModuleContext
 from migrator.strings import StringNode
 from migrator.switch import Unfollowable
 

@@ -253,9 +253,9 @@ def full_path_findings(text: str) -> tuple[list[object], object] | None:
     )
 
     from migrator import analysis
+    from migrator.context import ModuleContext
     from migrator.engine import judgement_for
     from migrator.judgement import Location
-    from migrator.rules.base import ModuleContext
     from migrator.suppressions import Suppressions
 
     try:
