@@ -13,10 +13,11 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from migrator.context import ModuleContext
-from migrator.findings import Finding, Severity, Span
+from migrator.findings import Finding
 from migrator.judgement import Judgement, Location
 from migrator.rules import RULE_MODULES, rule_info
 from migrator.rules.base import FastBatchableVisitor, Rule
+from migrator.rules.dsm900_parse_error import parse_error as parse_error_finding
 from migrator.suppressions import Suppressions, could_be_directive
 
 
@@ -58,17 +59,6 @@ def visitor_rules(codes: frozenset[str]) -> tuple[type[Rule], ...]:
         if isinstance(info, type) and issubclass(info, Rule):
             rules.append(info)
     return tuple(rules)
-
-
-def parse_error_finding(path: str, reason: str, line: int = 1, column: int = 1,
-                        cell: int | None = None) -> Finding:
-    return Finding(
-        path=path,
-        span=Span(line, column, line, column, cell),
-        code="DSM900",
-        severity=Severity.ERROR,
-        message=reason,
-    )
 
 
 class NestedTooDeeply(RecursionError):

@@ -93,7 +93,7 @@ def guarded(command: F) -> F:
             click.echo("deepseek-migrate: interrupted", err=True)
             sys.exit(130)
         except BrokenPipeError:
-            from migrator.invocation import silence_stdout
+            from migrator.checking import silence_stdout
 
             # The reader went away outside a report (see `silence_stdout`): nothing to say.
             silence_stdout()
@@ -121,7 +121,7 @@ def main() -> None:
 @guarded
 def check(paths: tuple[str, ...], **options: Any) -> None:
     """Report findings; never writes a file."""
-    from migrator.checking import run_check
+    from migrator.invocation import run_check
 
     if options.get("unsafe_fixes"):
         fail("--unsafe-fixes applies to `fix` only: `check` never writes a file")
@@ -134,7 +134,7 @@ def check(paths: tuple[str, ...], **options: Any) -> None:
 @guarded
 def fix(paths: tuple[str, ...], **options: Any) -> None:
     """Apply fixes in place (or print them as a diff with --diff)."""
-    from migrator.fixing import run_fix
+    from migrator.invocation import run_fix
 
     sys.exit(run_fix(invocation(paths, options)))
 

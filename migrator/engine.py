@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from migrator.catalog import Catalog, load_catalog
 from migrator.discovery import Candidate
-from migrator.findings import Finding, Severity, Span
+from migrator.findings import Finding
 
 if TYPE_CHECKING:
     from migrator.cache import ResultsCache
@@ -96,9 +96,9 @@ def read_whole(path: str | Path) -> bytes:
 
 
 def unreadable(candidate: Candidate, error: OSError, plan: Plan) -> FileOutcome:
-    reason = error.strerror or type(error).__name__
-    finding = Finding(candidate.display, Span(1, 1, 1, 1), "DSM900", Severity.ERROR,
-                      f"cannot read: {reason.lower()}")
+    from migrator.rules.dsm900_parse_error import cannot_read
+
+    finding = cannot_read(candidate.display, error)
     return FileOutcome(candidate.display, keep_selected(candidate.display, [finding], plan))
 
 
@@ -125,13 +125,10 @@ MAX_ANALYSED_BYTES = 8 * 1024 * 1024
 
 
 def too_large(display: str, size: int) -> Document:
+    from migrator.rules.dsm900_parse_error import too_large as too_large_finding
     from migrator.sources.base import Document
 
-    limit = MAX_ANALYSED_BYTES // (1024 * 1024)
-    finding = Finding(display, Span(1, 1, 1, 1), "DSM900", Severity.ERROR,
-                      f"not analysed: {size / (1024 * 1024):.1f} MB is larger than the {limit} MB "
-                      "this tool parses (a DeepSeek name occurs in it; review it by hand)")
-    return Document(findings=[finding])
+    return Document(findings=[too_large_finding(display, size, MAX_ANALYSED_BYTES)])
 
 
 def analyse_bytes(candidate: Candidate, data: bytes, plan: Plan) -> tuple[FileOutcome, object]:

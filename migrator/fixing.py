@@ -21,8 +21,9 @@ from migrator.engine import FileOutcome, Plan, analyse_bytes, run_files, unreada
 from migrator.findings import Finding, Fix, FollowUp, TextEdit
 
 if TYPE_CHECKING:
+    from migrator.checking import Run
     from migrator.discovery import Candidate
-    from migrator.invocation import Invocation
+    from migrator.reporting import Report
     from migrator.sources.base import Document
 
 PLACEHOLDER = "\0edited"
@@ -346,22 +347,28 @@ class FixTotals:
     held: set[tuple[str, int, int, int, str]] = field(default_factory=set)
 
 
-def run_fix(invocation: Invocation) -> int:
+@dataclass
+class FixResult:
+    """What a ``fix`` run did (for the exit code) and the findings left."""
+
+    report: Report
+    totals: FixTotals
+
+
+def run_fix(run: Run, diff: bool) -> FixResult:
     from dataclasses import fields
 
     from migrator.checking import build_report, emit
-    from migrator.invocation import EXIT_FINDINGS, EXIT_OK, candidates, exit_code, stdin_candidate
     from migrator.progress import progress_reporter
     from migrator.reporting import MACHINE_FORMATS
 
-    diff = invocation.options.diff
     WRITTEN.clear()
-    settings = {f.name: getattr(invocation.plan, f.name) for f in fields(invocation.plan)}
+    settings = {f.name: getattr(run.plan, f.name) for f in fields(run.plan)}
     plan = FixPlan(**settings, diff=diff)
     outcomes: list[FileOutcome] = []
-    use_stdin = invocation.reads_stdin
+    use_stdin = run.reads_stdin
     if use_stdin:
-        candidate = stdin_candidate(invocation)
+        candidate = run.stdin_candidate()
         data = sys.stdin.buffer.read()
         if candidate is None:
             sys.stdout.buffer.write(data)
@@ -373,11 +380,11 @@ def run_fix(invocation: Invocation) -> int:
                     if outcome.changed else b""
             else:
                 sys.stdout.buffer.write(outcome.fixed if outcome.fixed is not None else data)
-    files = list(candidates(invocation))
+    files = list(run.candidates())
     label = "checking" if diff else "fixing"
     try:
-        with progress_reporter(len(files), invocation.progress_allowed, label) as advance:
-            for done_file in run_files(files, plan, worker=fix_chunk, workers=invocation.workers,
+        with progress_reporter(len(files), run.progress_allowed, label) as advance:
+            for done_file in run_files(files, plan, worker=fix_chunk, workers=run.workers,
                                        on_progress=advance):
                 outcomes.append(done_file)
     except KeyboardInterrupt:
@@ -398,26 +405,23 @@ def run_fix(invocation: Invocation) -> int:
             if diff and done.diff:
                 sys.stdout.buffer.write(done.diff)
     sys.stdout.flush()
-    report = build_report(invocation, outcomes)
+    report = build_report(run, outcomes)
     report.follow_ups = totals.follow_ups
     problems = dict(totals.problems)
     report.reasons = {f: why_left(f, plan.unsafe_fixes, problems.get(f.path), f.sort_key in totals.held)
                       for f in report.findings}
-    to_stderr = diff or use_stdin or invocation.output_format in MACHINE_FORMATS
+    to_stderr = diff or use_stdin or run.output_format in MACHINE_FORMATS
     on_stdout = None
     if not diff and not use_stdin:  # `fix -`: standard output carries the fixed source only
-        on_stdout = emit(invocation, report)
-    elif diff and invocation.options.statistics:  # stdout carries the diff
+        on_stdout = emit(run, report)
+    elif diff and run.statistics:  # stdout carries the diff
         from migrator.reporting.statistics import render_statistics
 
         render_statistics(report, sys.stderr)
-    listed = on_stdout in ("full", "concise") and not invocation.options.statistics
+    listed = on_stdout in ("full", "concise") and not run.statistics
     write_summary(sys.stderr if to_stderr else sys.stdout, totals, report.findings, plan, diff,
                   follow_ups_listed=listed, findings_listed=listed)
-    if diff:
-        return EXIT_FINDINGS if totals.files_changed and not invocation.options.exit_zero \
-            else EXIT_OK
-    return exit_code(report.findings, invocation)
+    return FixResult(report, totals)
 
 
 def _apply_cross_file_fixes(files: Sequence[Candidate], outcomes: list[FileOutcome],

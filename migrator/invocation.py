@@ -7,7 +7,6 @@ Nothing here knows click; a bad option or config raises :class:`InvocationError`
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -79,6 +78,28 @@ class Invocation:
     @property
     def reads_stdin(self) -> bool:
         return "-" in self.paths
+
+    @property
+    def statistics(self) -> bool:
+        return self.options.statistics
+
+    @property
+    def output_file(self) -> Path | None:
+        return self.options.output_file
+
+    @property
+    def output_file_format(self) -> str | None:
+        return self.options.output_file_format
+
+    @property
+    def fail_on(self) -> Severity:
+        return self.settings.fail_on
+
+    def candidates(self) -> Iterator[Candidate]:
+        return candidates(self)
+
+    def stdin_candidate(self) -> Candidate | None:
+        return stdin_candidate(self)
 
 
 def _settings(options: Options) -> Settings:
@@ -211,12 +232,27 @@ def exit_code(findings: Sequence[Finding], invocation: Invocation) -> int:
     return EXIT_FINDINGS if any(f.severity.rank >= threshold for f in findings) else EXIT_OK
 
 
-def silence_stdout() -> None:
-    """The reader went away (`check | head -1`): not an error of ours, and nothing to say.
+def run_check(invocation: Invocation) -> int:
+    """``check``: the report, then the exit code its findings call for."""
+    from migrator.checking import ReportFileError
+    from migrator.checking import run_check as check
 
-    Whatever is still to be written goes nowhere, so the run ends with the exit code
-    its findings imply, and Python's final flush of standard output cannot fail.
-    """
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    os.close(devnull)
+    try:
+        return exit_code(check(invocation).findings, invocation)
+    except ReportFileError as error:
+        raise InvocationError(str(error)) from None
+
+
+def run_fix(invocation: Invocation) -> int:
+    """``fix``: with ``--diff``, exit 1 when something would change; else as ``check`` does."""
+    from migrator.checking import ReportFileError
+    from migrator.fixing import run_fix as fix
+
+    try:
+        result = fix(invocation, invocation.options.diff)
+    except ReportFileError as error:
+        raise InvocationError(str(error)) from None
+    if invocation.options.diff:
+        changed = result.totals.files_changed and not invocation.options.exit_zero
+        return EXIT_FINDINGS if changed else EXIT_OK
+    return exit_code(result.report.findings, invocation)

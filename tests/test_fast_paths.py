@@ -216,6 +216,16 @@ def test_a_hit_imports_libcst_so_the_probe_can_see_it(clean_tree: Path) -> None:
         "exit 1 heavy libcst"
 
 
+@pytest.mark.parametrize("name", [".env", "settings.yaml", "config.toml", "app.json"])
+def test_checking_a_config_file_with_findings_never_imports_libcst(clean_tree: Path, name: str) -> None:
+    """Config readers and their rules' value hooks are libcst-free: only Python needs a parse."""
+    body = {".env": "MODEL=deepseek-chat\n", "settings.yaml": "model: deepseek-chat\n",
+            "config.toml": 'model = "deepseek-chat"\n', "app.json": '{"model": "deepseek-chat"}\n'}
+    (clean_tree / name).write_text(body[name])
+    assert probe_imports("check", "--workers", "1", "--output-format", "concise", name,
+                         cwd=clean_tree) == "exit 1 heavy -"
+
+
 def test_the_prefilter_knows_the_wide_byte_order_marks_the_decoder_knows() -> None:
     from migrator.sources.text import _WIDE_BOMS
 

@@ -12,9 +12,10 @@ from libcst.metadata import BaseMetadataProvider, PositionProvider
 
 from migrator.catalog import Catalog, ModelMatch
 from migrator.context import ModuleContext
-from migrator.findings import Finding, Fix, RequestRef, Severity, Span
+from migrator.findings import Fix, RequestRef, Severity, Span
 from migrator.rules.meta import RuleMeta
 from migrator.strings import StringNode
+from migrator.verdicts import make_finding
 
 if TYPE_CHECKING:
     from migrator.context import Request
@@ -75,22 +76,11 @@ class Rule(RuleMeta, FastBatchableVisitor):
     ) -> None:
         span = where if isinstance(where, Span) else self.context.node_span(where)
         anchor_line = self.context.node_span(anchor).end_line if anchor is not None else None
-        self.context.findings.append(
-            Finding(
-                path=self.context.location.path,
-                span=span,
-                code=self.code,
-                severity=severity or self.default_severity,
-                message=message,
-                model=model,
-                replacement=replacement,
-                deadline=deadline,
-                fix=fix,
-                unfixable_reason=unfixable_reason,
-                anchor_line=anchor_line,
-                requests=requests,
-            )
-        )
+        self.context.findings.append(make_finding(
+            self.context.location.path, span, self.code, severity=severity or self.default_severity,
+            message=message, model=model, replacement=replacement, deadline=deadline, fix=fix,
+            unfixable_reason=unfixable_reason, anchor_line=anchor_line, requests=requests,
+        ))
 
     def mention_spans(self, node: cst.CSTNode, text: str | None = None,
                       ) -> Iterator[tuple[Span, ModelMatch]]:

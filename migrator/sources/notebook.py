@@ -22,10 +22,10 @@ from typing import Any
 from migrator.findings import Finding, TextEdit
 from migrator.judgement import Judgement, Location
 from migrator.sources.base import Document, ReadRequest
-from migrator.sources.configfiles import mention_findings
 from migrator.sources.jsonspan import JArray, JObject, JsonSyntaxError, JString, parse_json
 from migrator.sources.text import Decoded, DecodeError, LineIndex, decode_utf8_text
 from migrator.suppressions import Suppressions
+from migrator.textanalysis import mention_findings
 
 # Cell magics whose body is Python (the rest — bash, html, sql, … — is not).
 PYTHON_CELL_MAGICS = frozenset({
@@ -120,7 +120,7 @@ def analyse_code(source: str, location: Location, judgement: Judgement, codes: f
 
 
 def read(data: bytes, request: ReadRequest, judgement: Judgement) -> Document:
-    from migrator.analysis import parse_error_finding
+    from migrator.textanalysis import parse_error as parse_error_finding
 
     try:
         decoded = decode_utf8_text(data)
@@ -165,7 +165,8 @@ def _read_cells(decoded: Decoded, notebook: dict[str, Any], cells: list[Any],
                 cell_findings = _foreign_cell(source, index, request, judgement, suppressions)
             findings.extend(cell_findings)
         else:
-            findings.extend(mention_findings(source, request, judgement, cell=index + 1))
+            findings.extend(mention_findings(source, request.path, judgement, request.codes,
+                                             cell=index + 1))
     document = Document(findings=suppressions.filter(findings), texts=texts)
     document.render = _renderer(decoded)
     document.reparse = _reparser(frozenset(parsed_cells))
@@ -187,7 +188,8 @@ def _foreign_cell(source: str, index: int, request: ReadRequest, judgement: Judg
         text = lines.line_text(number)
         if "#" in text:
             suppressions.add_comment(number, text[text.index("#") :], index + 1)
-    return mention_findings(source, request, judgement, cell=index + 1, lines=lines)
+    return mention_findings(source, request.path, judgement, request.codes, cell=index + 1,
+                            lines=lines)
 
 
 # -- writing back --------------------------------------------------------------------------

@@ -8,7 +8,8 @@ from migrator.sources.text import DecodeError, decode_python_source
 
 
 def read(data: bytes, request: ReadRequest, judgement: Judgement) -> Document:
-    from migrator.analysis import analyse_python, parse_error_finding
+    from migrator.analysis import analyse_python
+    from migrator.textanalysis import parse_error as parse_error_finding
 
     try:
         decoded = decode_python_source(data)
