@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from migrator import __version__
+from migrator.reporting import FORMATS
 
 if TYPE_CHECKING:
     from migrator.invocation import Invocation
@@ -28,13 +29,11 @@ def shared_options(command: F) -> F:
     """The options SPEC.md gives both ``check`` and ``fix``."""
     options = [
         click.argument("paths", nargs=-1, type=str),
-        click.option("--output-format", type=click.Choice(
-            ["full", "concise", "json", "sarif", "github", "gitlab", "junit"]),
+        click.option("--output-format", type=click.Choice(list(FORMATS)),
             help="Report format (default: full on a terminal, concise otherwise)."),
         click.option("--output-file", type=click.Path(path_type=Path, dir_okay=False),
                      help="Write the report to FILE instead of standard output."),
-        click.option("--output-file-format", type=click.Choice(
-            ["full", "concise", "json", "sarif", "github", "gitlab", "junit"]),
+        click.option("--output-file-format", type=click.Choice(list(FORMATS)),
             help="Format of --output-file; standard output then keeps the --output-format "
                  "report (one run: SARIF to a file, annotations to the log)."),
         click.option("--select", help="Comma-separated rule codes or prefixes to enable."),

@@ -19,24 +19,13 @@ from typing import TYPE_CHECKING
 from migrator.catalog import Catalog, load_catalog
 from migrator.discovery import Candidate
 from migrator.findings import Finding
+from migrator.kinds import READERS
 
 if TYPE_CHECKING:
     from migrator.cache import ResultsCache
     from migrator.globs import PatternSet
     from migrator.sources.base import Document
 
-# Which module reads which kind of file; each exposes ``read(data, request, judgement)``.
-READERS: dict[str, str] = {
-    "python": "migrator.sources.python",
-    "notebook": "migrator.sources.notebook",
-    "markdown": "migrator.sources.markdown",
-    "env": "migrator.sources.configfiles",
-    "yaml": "migrator.sources.configfiles",
-    "toml": "migrator.sources.configfiles",
-    "json": "migrator.sources.configfiles",
-    "ini": "migrator.sources.configfiles",
-    "text": "migrator.sources.configfiles",
-}
 # Below this many files that need parsing, a process pool costs more than it saves.
 POOL_THRESHOLD = 16
 

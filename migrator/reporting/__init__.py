@@ -15,6 +15,9 @@ from migrator.findings import Finding, FollowUp, Severity
 if TYPE_CHECKING:
     from migrator.sources.text import LineIndex
 
+# The output formats: name -> module with ``render(report, out, color)``. Adding a format is
+# its module plus one entry here (and in MACHINE_FORMATS when a program reads it); the
+# command line's --output-format choice is this table.
 FORMATS: dict[str, str] = {
     "full": "migrator.reporting.full",
     "concise": "migrator.reporting.concise",
