@@ -34,7 +34,7 @@ HELD_CODE = "DSM102"  # its fix disables thinking, which a reasoner migration ke
 
 
 @dataclass(frozen=True)
-class FixPlan(Plan):
+class FixRun(Plan):
     """The run settings plus what `fix` should do with the result."""
 
     diff: bool = False
@@ -196,7 +196,7 @@ class _Normaliser(ast.NodeTransformer):
 # -- one file --------------------------------------------------------------------------------------
 
 
-def fix_bytes(candidate: Candidate, data: bytes, plan: FixPlan) -> tuple[FixOutcome, bytes]:
+def fix_bytes(candidate: Candidate, data: bytes, plan: FixRun) -> tuple[FixOutcome, bytes]:
     """Analyse, fix and verify one file's bytes in memory until no fix applies (a fixed point).
 
     A fix may bring another to light (a rename, then the request it reaches), so each round
@@ -245,7 +245,7 @@ def _render_round(document: object, render: Any, fixes: Sequence[Fix]) -> tuple[
     return new, verify(document, new, edits)  # type: ignore[arg-type]
 
 
-def keeps_thinking_on(findings: Sequence[Finding], applied: Sequence[Fix], plan: FixPlan) -> bool:
+def keeps_thinking_on(findings: Sequence[Finding], applied: Sequence[Fix], plan: FixRun) -> bool:
     """Did one of ``applied`` migrate an ID whose successor keeps thinking on (`deepseek-reasoner`)?"""
     from migrator.engine import catalog_for
 
@@ -270,7 +270,7 @@ def follow_ups_of(findings: Sequence[Finding], applied: Sequence[Fix]) -> list[F
     return [follow_up for follow_up in found if follow_up is not None]
 
 
-def fix_file(candidate: Candidate, plan: FixPlan, stdin_data: bytes | None = None) -> FixOutcome:
+def fix_file(candidate: Candidate, plan: FixRun, stdin_data: bytes | None = None) -> FixOutcome:
     from migrator.fileio import Snapshot, WriteRefused, atomic_write, check_writable
 
     try:
@@ -298,14 +298,14 @@ def fix_file(candidate: Candidate, plan: FixPlan, stdin_data: bytes | None = Non
     return result
 
 
-def _not_written(candidate: Candidate, data: bytes, plan: FixPlan, reason: str) -> FixOutcome:
+def _not_written(candidate: Candidate, data: bytes, plan: FixRun, reason: str) -> FixOutcome:
     before, _ = analyse_bytes(candidate, data, plan)
     return FixOutcome(before.display, before.findings, before.texts, parsed=True,
                       problem=f"not written: {reason}")
 
 
 def fix_chunk(chunk: Sequence[Candidate], plan: Plan) -> list[FileOutcome]:
-    assert isinstance(plan, FixPlan)
+    assert isinstance(plan, FixRun)
     return [fix_file(candidate, plan) for candidate in chunk]
 
 
@@ -364,7 +364,7 @@ def run_fix(run: Run, diff: bool) -> FixResult:
 
     WRITTEN.clear()
     settings = {f.name: getattr(run.plan, f.name) for f in fields(run.plan)}
-    plan = FixPlan(**settings, diff=diff)
+    plan = FixRun(**settings, diff=diff)
     outcomes: list[FileOutcome] = []
     use_stdin = run.reads_stdin
     if use_stdin:
@@ -425,7 +425,7 @@ def run_fix(run: Run, diff: bool) -> FixResult:
 
 
 def _apply_cross_file_fixes(files: Sequence[Candidate], outcomes: list[FileOutcome],
-                            plan: FixPlan) -> list[FileOutcome]:
+                            plan: FixRun) -> list[FileOutcome]:
     """Plan, verify and write (or diff) the fixes that span files, after the workers."""
     import os
 
@@ -503,7 +503,7 @@ def why_left(finding: Finding, unsafe: bool, file_problem: str | None = None,
     return "no automatic fix: change it by hand"
 
 
-def write_summary(out: TextIO, totals: FixTotals, left: Sequence[Finding], plan: FixPlan,
+def write_summary(out: TextIO, totals: FixTotals, left: Sequence[Finding], plan: FixRun,
                   diff: bool, follow_ups_listed: bool = False, findings_listed: bool = False) -> None:
     """What `fix` did and left; ``…_listed``: the report above already shows them (with why)."""
     from migrator.reporting import follow_up_text, location_text, plural
