@@ -13,7 +13,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from migrator.context import ModuleContext
-from migrator.findings import Finding
+from migrator.findings import Finding, reported_cell
 from migrator.judgement import Judgement, Location
 from migrator.rules import RULE_MODULES, rule_info
 from migrator.rules.base import FastBatchableVisitor, Rule
@@ -41,7 +41,7 @@ class _CommentCollector(FastBatchableVisitor):
             return
         location = self.context.location
         line = self.context.metadata(PositionProvider)[node].start.line + location.line_offset
-        cell = None if location.cell is None else location.cell + 1
+        cell = reported_cell(location.cell)
         self.suppressions.add_comment(line, node.value, cell)
 
 
@@ -140,7 +140,7 @@ def analyse_python(
 ) -> Analysis:
     """Findings of the enabled rules in one Python document; DSM900 if it does not parse."""
     analysis = Analysis(suppressions=suppressions or Suppressions())
-    cell = None if location.cell is None else location.cell + 1
+    cell = reported_cell(location.cell)
     try:
         module = _parse(text)
     except cst.ParserSyntaxError as error:
@@ -193,13 +193,9 @@ def run_rules(module: cst.Module, text: str, location: Location, judgement: Judg
         visit_in_order(context, visitors)
     except RecursionError:
         analysis.parsed = False
-        cell = None if location.cell is None else location.cell + 1
+        cell = reported_cell(location.cell)
         reason = "cannot analyse: expressions nested too deeply"
         analysis.findings.append(parse_error_finding(location.path, reason, cell=cell))
         return context
     analysis.findings.extend(context.findings)
     return context
-
-
-def rules_for(codes: Sequence[str]) -> tuple[type[Rule], ...]:
-    return visitor_rules(frozenset(codes))

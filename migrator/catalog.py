@@ -218,7 +218,6 @@ class Catalog:
             if not any(trigger in text for trigger in triggers):
                 triggers.append(text)
         self.triggers: tuple[bytes, ...] = tuple(t.encode() for t in triggers)
-        self.trigger_strings: tuple[str, ...] = tuple(triggers)
         for lookalike in self.lookalikes:
             if self.match_whole(lookalike) is not None:
                 raise CatalogError(f"lookalikes: {lookalike!r} would match a model ID as a whole")

@@ -1,4 +1,4 @@
-"""The command line: ``check``, ``fix``, ``rules``, ``explain`` (see SPEC.md)."""
+"""The command line: ``check``, ``fix``, ``rules``, ``explain`` (the README documents each)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def fail(message: str) -> NoReturn:
 
 
 def shared_options(command: F) -> F:
-    """The options SPEC.md gives both ``check`` and ``fix``."""
+    """The options ``check`` and ``fix`` share (README: Commands, Configuration)."""
     options = [
         click.argument("paths", nargs=-1, type=str),
         click.option("--output-format", type=click.Choice(list(FORMATS)),

@@ -27,7 +27,7 @@ from libcst.metadata import (
 from libcst.metadata.base_provider import LazyValue  # type: ignore[attr-defined]
 
 from migrator.catalog import Catalog, ModelMatch
-from migrator.findings import Finding, Span, TextEdit
+from migrator.findings import Finding, Span, TextEdit, reported_cell
 from migrator.judgement import Judgement, Location
 from migrator.libraries import (
     BY_CALLABLE,
@@ -84,10 +84,6 @@ class Request:
     @property
     def model(self) -> ModelMatch | None:
         return self.source.match
-
-    @property
-    def is_payload(self) -> bool:
-        return isinstance(self.node, cst.Dict)
 
 
 def dict_entries(node: cst.Dict) -> dict[str, cst.DictElement]:
@@ -372,7 +368,6 @@ class RequestIndex:
     # -- following a model value -------------------------------------------------------
 
     def model_source(self, expr: cst.BaseExpression) -> ModelSource:
-        catalog = self.context.catalog
         strings = self.context.strings
         if isinstance(expr, STRING_NODES):
             return ModelSource(expr, strings.whole_match(expr), "literal")
@@ -387,7 +382,6 @@ class RequestIndex:
             value, via = bound
             source = self.model_source(value)
             return ModelSource(source.literal, source.match, via if source.literal else "unknown")
-        del catalog
         return ModelSource(via="unknown")
 
     def env_default(self, call: cst.Call) -> cst.BaseExpression | None:
@@ -555,7 +549,7 @@ class ModuleContext:
         line, column = self.lines.position(start)
         end_line, end_column = self.lines.position(end)
         shift = self.location.line_offset
-        cell = None if self.location.cell is None else self.location.cell + 1
+        cell = reported_cell(self.location.cell)
         return Span(line + shift, column, end_line + shift, end_column, cell)
 
     def node_span(self, node: cst.CSTNode) -> Span:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from migrator import __version__
 from migrator.catalog import format_utc, parse_utc
-from migrator.findings import Finding, FollowUp, Severity
+from migrator.findings import Finding, FollowUp, Severity, cell_index
 
 if TYPE_CHECKING:
     from migrator.sources.text import LineIndex
@@ -59,7 +59,7 @@ class Report:
         return {severity: counts[severity] for severity in reversed(Severity) if counts[severity]}
 
     def source_line(self, finding: Finding, line: int) -> str | None:
-        cell = None if finding.span.cell is None else finding.span.cell - 1
+        cell = cell_index(finding.span.cell)
         index = self.line_index(finding.path, cell)
         if index is None:
             return None

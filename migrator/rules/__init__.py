@@ -1,4 +1,4 @@
-"""The rule registry: every code SPEC.md names, and the module that implements it.
+"""The rule registry: every code the README's rule table names, and the module that implements it.
 
 Selecting codes needs only this table; the rule modules (and libcst with them)
 are imported when a file actually has to be parsed, or when `rules`/`explain`

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from migrator.findings import Finding, TextEdit
+from migrator.findings import Finding, TextEdit, reported_cell
 from migrator.judgement import Judgement, Location
 from migrator.sources.base import Document, ReadRequest
 from migrator.sources.jsonspan import JArray, JObject, JsonSyntaxError, JString, parse_json
@@ -166,7 +166,7 @@ def _read_cells(decoded: Decoded, notebook: dict[str, Any], cells: list[Any],
             findings.extend(cell_findings)
         else:
             findings.extend(mention_findings(source, request.path, judgement, request.codes,
-                                             cell=index + 1))
+                                             cell=reported_cell(index)))
     document = Document(findings=suppressions.filter(findings), texts=texts)
     document.render = _renderer(decoded)
     document.reparse = _reparser(frozenset(parsed_cells))
@@ -187,8 +187,8 @@ def _foreign_cell(source: str, index: int, request: ReadRequest, judgement: Judg
     for number in range(1, len(lines.starts) + 1):
         text = lines.line_text(number)
         if "#" in text:
-            suppressions.add_comment(number, text[text.index("#") :], index + 1)
-    return mention_findings(source, request.path, judgement, request.codes, cell=index + 1,
+            suppressions.add_comment(number, text[text.index("#") :], reported_cell(index))
+    return mention_findings(source, request.path, judgement, request.codes, cell=reported_cell(index),
                             lines=lines)
 
 
@@ -225,7 +225,7 @@ def render_text(text: str, edits: Sequence[TextEdit]) -> str:
         elif isinstance(source, JArray) and all(isinstance(i, JString) for i in source.items):
             replacements.extend(_line_replacements(text, source, cell_edits, ascii_only))
         else:
-            raise ValueError(f"cell {index + 1} has no source to edit")
+            raise ValueError(f"cell {reported_cell(index)} has no source to edit")
     return apply_edits(text, replacements)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import codecs
 import io
-import re
 import tokenize
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,7 +14,6 @@ from migrator.lines import LineIndex
 __all__ = ["DecodeError", "Decoded", "LineIndex", "apply_edits", "decode_python_source",
            "decode_utf8_text", "wide_bom"]
 
-_NEWLINE = re.compile(r"\r\n|\r|\n")
 _WIDE_BOMS = (
     (codecs.BOM_UTF32_LE, "UTF-32"),
     (codecs.BOM_UTF32_BE, "UTF-32"),
