@@ -7,7 +7,7 @@ import os
 
 import click
 
-from migrator.rules import ALL_CODES, available_codes, rule_info
+from migrator.rules import RULE_MODULES, available_codes, rule_info
 
 
 def print_rules(output_format: str) -> None:
@@ -39,7 +39,7 @@ def print_rules(output_format: str) -> None:
 
 
 def explain_text(code: str) -> str | None:
-    if code not in ALL_CODES or code not in available_codes():
+    if code not in RULE_MODULES or code not in available_codes():
         return None
     info = rule_info(code)
     parts = [f"# {info.code} {info.name}", "", f"Default severity: {info.severity_label()}. "
