@@ -91,7 +91,7 @@ def unreadable(candidate: Candidate, error: OSError, plan: Plan) -> FileOutcome:
     return FileOutcome(candidate.display, keep_selected(candidate.display, [finding], plan))
 
 
-# UTF-16/32 byte-order marks (as ``sources.text.wide_bom`` knows them, without importing
+# UTF-16/32 byte-order marks (as ``decoding.wide_bom`` knows them, without importing
 # that module's tokenize on the fast path): the triggers are not plain bytes there.
 _WIDE_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 

@@ -774,8 +774,8 @@ def _context_for(path: str, digest: str, data: bytes, judgement: Judgement) -> M
 def _parse_context(path: str, data: bytes, judgement: Judgement) -> ModuleContext | None:
     from libcst.metadata import MetadataWrapper
 
-    from migrator.analysis import NestedTooDeeply, parse_module
-    from migrator.sources.text import DecodeError, decode_python_source
+    from migrator.decoding import DecodeError, decode_python_source
+    from migrator.parsing import NestedTooDeeply, parse_module
 
     try:
         text = decode_python_source(data).text

@@ -227,7 +227,7 @@ def test_checking_a_config_file_with_findings_never_imports_libcst(clean_tree: P
 
 
 def test_the_prefilter_knows_the_wide_byte_order_marks_the_decoder_knows() -> None:
-    from migrator.sources.text import _WIDE_BOMS
+    from migrator.decoding import _WIDE_BOMS
 
     assert tuple(bom for bom, _ in _WIDE_BOMS) == engine._WIDE_BOMS
 
@@ -266,10 +266,11 @@ def full_path_findings(text: str) -> tuple[list[object], object] | None:
     from migrator.context import ModuleContext
     from migrator.engine import judgement_for
     from migrator.judgement import Location
+    from migrator.parsing import parse_module
     from migrator.suppressions import Suppressions
 
     try:
-        module = analysis._parse(text)
+        module = parse_module(text)
     except Exception:  # the fast path reports these the same way (DSM900)
         return None
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
@@ -308,7 +309,7 @@ PYTHON_FIXTURES = sorted(p for p in FIXTURES.rglob("*") if p.suffix == ".py" or 
 
 @pytest.mark.parametrize("path", PYTHON_FIXTURES, ids=lambda p: str(p.relative_to(FIXTURES)))
 def test_on_demand_metadata_gives_the_findings_of_the_full_path(path: Path) -> None:
-    from migrator.sources.text import DecodeError, decode_python_source
+    from migrator.decoding import DecodeError, decode_python_source
 
     try:
         text = decode_python_source(path.read_bytes()).text

@@ -16,12 +16,12 @@ import pytest
 
 from migrator.analysis import analyse_python
 from migrator.catalog import load_catalog
+from migrator.decoding import apply_edits
 from migrator.findings import Finding
 from migrator.judgement import Judgement, Location
 from migrator.rules import available_codes, rule_info
 from migrator.rules.meta import Invalid
 from migrator.settings import parse_today
-from migrator.sources.text import apply_edits
 
 from .conftest import FIXTURES, ROOT, TODAY, run_cli
 

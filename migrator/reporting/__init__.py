@@ -13,7 +13,7 @@ from migrator.catalog import format_utc, parse_utc
 from migrator.findings import Finding, FollowUp, Severity, cell_index
 
 if TYPE_CHECKING:
-    from migrator.sources.text import LineIndex
+    from migrator.lines import LineIndex
 
 # The output formats: name -> module with ``render(report, out, color)``. Adding a format is
 # its module plus one entry here (and in MACHINE_FORMATS when a program reads it); the
@@ -67,7 +67,7 @@ class Report:
 
     def line_index(self, path: str, cell: int | None) -> LineIndex | None:
         """The line table of one document, built once per report (findings share it)."""
-        from migrator.sources.text import LineIndex
+        from migrator.lines import LineIndex
 
         key = (path, cell)
         if key not in self._line_indexes:

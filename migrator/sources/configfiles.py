@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 
+from migrator.decoding import DecodeError, decode_utf8_text
 from migrator.findings import Finding
 from migrator.judgement import Judgement
+from migrator.lines import LineIndex
 from migrator.sources.base import Document, ReadRequest
 from migrator.sources.configsyntax import (
     Piece,
@@ -21,7 +23,6 @@ from migrator.sources.configsyntax import (
     toml_pieces,
 )
 from migrator.sources.jsonspan import JsonSyntaxError
-from migrator.sources.text import DecodeError, LineIndex, decode_utf8_text
 from migrator.suppressions import Suppressions
 
 

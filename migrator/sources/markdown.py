@@ -15,10 +15,11 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from migrator.decoding import DecodeError, decode_utf8_text
 from migrator.findings import Finding
 from migrator.judgement import Judgement, Location
+from migrator.lines import LineIndex
 from migrator.sources.base import Document, ReadRequest
-from migrator.sources.text import DecodeError, LineIndex, decode_utf8_text
 from migrator.suppressions import Suppressions
 from migrator.textanalysis import mention_findings
 
@@ -122,7 +123,7 @@ def read(data: bytes, request: ReadRequest, judgement: Judgement) -> Document:
 
 
 def parsed_python_blocks(text: str) -> int:
-    from migrator.analysis import parses
+    from migrator.parsing import parses
     from migrator.sources.notebook import mask_ipython
 
     count = 0

@@ -19,11 +19,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from migrator.decoding import Decoded, DecodeError, decode_utf8_text
 from migrator.findings import Finding, TextEdit, reported_cell
 from migrator.judgement import Judgement, Location
+from migrator.lines import LineIndex
 from migrator.sources.base import Document, ReadRequest
 from migrator.sources.jsonspan import JArray, JObject, JsonSyntaxError, JString, parse_json
-from migrator.sources.text import Decoded, DecodeError, LineIndex, decode_utf8_text
 from migrator.suppressions import Suppressions
 from migrator.textanalysis import mention_findings
 
@@ -204,7 +205,7 @@ def _renderer(decoded: Decoded) -> Callable[[Sequence[TextEdit]], bytes]:
 
 def render_text(text: str, edits: Sequence[TextEdit]) -> str:
     """The notebook text with ``edits`` applied to its cells' sources, nothing else touched."""
-    from migrator.sources.text import apply_edits
+    from migrator.decoding import apply_edits
 
     if not edits:
         return text
@@ -254,7 +255,7 @@ _SOURCE_LINE = re.compile(r"[^\n]*\n|[^\n]+")
 def _line_replacements(text: str, array: JArray, edits: Sequence[TextEdit],
                        ascii_only: bool) -> list[TextEdit]:
     """Replace only the JSON strings of the source lines the edits touch."""
-    from migrator.sources.text import apply_edits
+    from migrator.decoding import apply_edits
 
     items: list[JString] = [item for item in array.items if isinstance(item, JString)]
     starts: list[int] = []
@@ -300,7 +301,7 @@ def _reparser(parsed_cells: frozenset[int]) -> Callable[[bytes], bool]:
     """The rewritten notebook is JSON, and every cell that parsed before still parses."""
 
     def reparse(data: bytes) -> bool:
-        from migrator.analysis import parses
+        from migrator.parsing import parses
 
         try:
             notebook = json.loads(decode_utf8_text(data).text)

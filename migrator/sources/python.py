@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from migrator.decoding import DecodeError, decode_python_source
 from migrator.judgement import Judgement, Location
 from migrator.sources.base import Document, ReadRequest
-from migrator.sources.text import DecodeError, decode_python_source
 
 
 def read(data: bytes, request: ReadRequest, judgement: Judgement) -> Document:
@@ -26,7 +26,7 @@ def read(data: bytes, request: ReadRequest, judgement: Judgement) -> Document:
 
 def parses_bytes(data: bytes) -> bool:
     """Whether a Python file's bytes decode and parse (the check every rewrite must pass)."""
-    from migrator.analysis import parses
+    from migrator.parsing import parses
 
     try:
         return parses(decode_python_source(data).text)

@@ -1,4 +1,8 @@
-"""Decoding source bytes faithfully, and mapping character offsets to lines and columns."""
+"""Decoding source bytes faithfully, and encoding them back with edits applied; libcst-free.
+
+The file readers (``migrator.sources``) and the Python model (the project's other modules,
+read by the value flow) decode through here; line and column mapping is ``migrator.lines``.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from migrator.findings import TextEdit
-from migrator.lines import LineIndex
-
-__all__ = ["DecodeError", "Decoded", "LineIndex", "apply_edits", "decode_python_source",
-           "decode_utf8_text", "wide_bom"]
 
 _WIDE_BOMS = (
     (codecs.BOM_UTF32_LE, "UTF-32"),
