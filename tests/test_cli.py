@@ -237,3 +237,17 @@ def test_a_broken_pyproject_with_our_table_is_exit_two(tmp_path: Path) -> None:
     result = run_cli("check", cwd=tmp_path)
     assert result.returncode == 2
     assert "not valid TOML" in result.stderr.decode()
+
+
+@pytest.mark.parametrize("command", ["check", "fix"])
+def test_every_option_of_the_command_is_a_typed_field_of_options(command: str) -> None:
+    """click hands the options over as keywords; the invocation takes them as typed fields."""
+    import typing
+    from dataclasses import fields
+
+    from migrator import cli, invocation
+
+    declared = {param.name for param in getattr(cli, command).params if param.name != "paths"}
+    hints = typing.get_type_hints(invocation.Options)
+    assert declared <= {field.name for field in fields(invocation.Options)}
+    assert all(hints[name] is not typing.Any for name in declared)
