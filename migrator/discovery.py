@@ -100,6 +100,15 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
 #: whatever the excludes say.
 CACHE_DIRECTORY = ".deepseek-migrate-cache"
 
+
+def ensure_cache_directory(directory: Path) -> None:
+    """Create the results cache directory with a ``.gitignore`` of ``*``, so nobody commits it."""
+    if not directory.exists():
+        directory.mkdir(parents=True, exist_ok=True)
+        ignore = directory / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# Automatically created by deepseek-migrate.\n*\n")
+
 #: The files read by default, as gitignore-style patterns (matched by name, case-sensitive).
 #: :func:`kind_of` is the fast equivalent used while walking.
 DEFAULT_INCLUDES: tuple[str, ...] = default_patterns()

@@ -105,7 +105,7 @@ def judgement_for(plan: Plan) -> object:
     from migrator.judgement import Judgement
 
     return Judgement(catalog_for(plan.catalog_path), plan.today, plan.target, plan.unsafe_fixes,
-                     plan.explicit_target, plan.project_root, plan.public_api)
+                     plan.explicit_target, plan.project_root, plan.public_api, plan.cache_dir)
 
 
 # libcst needs about a minute and gigabytes of memory per few MB of source; files this
@@ -171,7 +171,8 @@ def cache_kind(candidate: Candidate, plan: Plan) -> str:
     if candidate.kind == "python" and plan.project_root is not None:
         from migrator.project import project_fingerprint
 
-        kind += ":" + project_fingerprint(os.fspath(plan.project_root), plan.public_api)
+        index_dir = None if plan.cache_dir is None else os.fspath(plan.cache_dir)
+        kind += ":" + project_fingerprint(os.fspath(plan.project_root), plan.public_api, index_dir)
     return kind
 
 

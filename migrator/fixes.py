@@ -52,7 +52,8 @@ def project_of(context: ModuleContext) -> Project | None:
     judgement = context.judgement
     if judgement.project_root is None:
         return None
-    return project_at(str(judgement.project_root), judgement.public_api)
+    index_dir = None if judgement.cache_dir is None else str(judgement.cache_dir)
+    return project_at(str(judgement.project_root), judgement.public_api, index_dir)
 
 
 class _Planner:

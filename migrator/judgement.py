@@ -24,6 +24,7 @@ class Judgement:
     # Where other modules may import a public name from (fix safety); None: not looked at.
     project_root: Path | None = None
     public_api: tuple[str, ...] = ()  # packages code outside the project imports
+    cache_dir: Path | None = None  # the results cache, where the project's import index is kept
 
     def successor_of(self, model: ModelEntry) -> str:
         """What a retired ID is rewritten to: the chosen target, else the catalog's successor.
