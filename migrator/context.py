@@ -11,18 +11,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal
+from typing import Literal, TypeVar
 
 import libcst as cst
 import libcst.matchers as m
 from libcst.metadata import (
     Assignment,
+    BaseMetadataProvider,
+    MetadataWrapper,
     ParentNodeProvider,
+    PositionProvider,
     Scope,
     ScopeProvider,
 )
+from libcst.metadata.base_provider import LazyValue  # type: ignore[attr-defined]
 
-from migrator.catalog import ModelMatch
+from migrator.catalog import Catalog, ModelMatch
+from migrator.findings import Finding, Span, TextEdit, reported_cell
+from migrator.judgement import Judgement, Location
 from migrator.libraries import (
     BY_CALLABLE,
     CALLABLE_TAILS,
@@ -33,10 +39,10 @@ from migrator.libraries import (
     METHOD_LIBRARIES,
     Library,
 )
-from migrator.strings import StringNode, literal_value
+from migrator.lines import LineIndex
+from migrator.strings import StringClaims, StringNode, literal_value
 
-if TYPE_CHECKING:
-    from migrator.rules.base import ModuleContext
+_T = TypeVar("_T")
 
 ThinkingState = Literal["enabled", "disabled", "default", "unknown"]
 STRING_NODES = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)
@@ -78,10 +84,6 @@ class Request:
     @property
     def model(self) -> ModelMatch | None:
         return self.source.match
-
-    @property
-    def is_payload(self) -> bool:
-        return isinstance(self.node, cst.Dict)
 
 
 def dict_entries(node: cst.Dict) -> dict[str, cst.DictElement]:
@@ -366,7 +368,6 @@ class RequestIndex:
     # -- following a model value -------------------------------------------------------
 
     def model_source(self, expr: cst.BaseExpression) -> ModelSource:
-        catalog = self.context.catalog
         strings = self.context.strings
         if isinstance(expr, STRING_NODES):
             return ModelSource(expr, strings.whole_match(expr), "literal")
@@ -381,7 +382,6 @@ class RequestIndex:
             value, via = bound
             source = self.model_source(value)
             return ModelSource(source.literal, source.match, via if source.literal else "unknown")
-        del catalog
         return ModelSource(via="unknown")
 
     def env_default(self, call: cst.Call) -> cst.BaseExpression | None:
@@ -454,3 +454,107 @@ def _dotted(node: cst.BaseExpression) -> str:
     if isinstance(node, cst.Attribute):
         return f"{_dotted(node.value)}.{node.attr.value}"
     return ""
+
+
+# -- the module context (moved from rules.base) --------------------------------------------------
+
+
+@dataclass
+class ModuleContext:
+    """Everything the rules of one document share; computed once, lazily."""
+
+    module: cst.Module
+    wrapper: MetadataWrapper
+    text: str
+    location: Location
+    judgement: Judgement
+    findings: list[Finding] = field(default_factory=list)
+
+    @cached_property
+    def lines(self) -> LineIndex:
+        return LineIndex(self.text)
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.judgement.catalog
+
+    @cached_property
+    def gateway_module(self) -> bool:
+        """A module whose strings name a gateway host (OpenRouter): `deepseek/…` is its slug."""
+        if not self.catalog.is_gateway_text(self.text):
+            return False
+        strings = self.nodes_of(cst.SimpleString, cst.FormattedStringText)
+        return any(self.catalog.is_gateway_text(getattr(node, "value", "")) for node in strings)
+
+    def nodes_of(self, *kinds: type[cst.CSTNode]) -> list[cst.CSTNode]:
+        """Every node of these kinds in the module, in source order; one walk per module."""
+        found: list[cst.CSTNode] = []
+        for kind in kinds:
+            found.extend(self._nodes_by_kind.get(kind, ()))
+        return found
+
+    @cached_property
+    def preorder(self) -> list[cst.CSTNode]:
+        """Every node of the module in libcst's visiting order (parents before children)."""
+        order: list[cst.CSTNode] = []
+        stack: list[cst.CSTNode] = [self.module]
+        while stack:
+            node = stack.pop()
+            order.append(node)
+            stack.extend(reversed(node.children))
+        return order
+
+    @cached_property
+    def _nodes_by_kind(self) -> dict[type[cst.CSTNode], list[cst.CSTNode]]:
+        by_kind: dict[type[cst.CSTNode], list[cst.CSTNode]] = {}
+        for node in self.preorder:
+            by_kind.setdefault(type(node), []).append(node)
+        return by_kind
+
+    @cached_property
+    def strings(self) -> StringClaims:
+        return StringClaims(self.catalog, self.gateway_module,
+                            litellm_route=lambda node: self.requests.routes_through_litellm(node))
+
+    @cached_property
+    def requests(self) -> RequestIndex:
+        return RequestIndex(self)
+
+    def metadata(self, provider: type[BaseMetadataProvider[_T]]) -> dict[cst.CSTNode, _T]:
+        """A provider's metadata, resolved on first use (the wrapper keeps it)."""
+        resolved = self.wrapper.resolve(provider)
+        return resolved  # type: ignore[return-value]
+
+    def metadata_of(self, provider: type[BaseMetadataProvider[_T]], node: cst.CSTNode,
+                    default: _T | None = None) -> _T | None:
+        """One node's metadata; providers may store lazy values, resolved here."""
+        value = self.metadata(provider).get(node, default)
+        if isinstance(value, LazyValue):
+            return value()  # type: ignore[no-any-return]
+        return value
+
+    def start_offset(self, node: cst.CSTNode) -> int:
+        start = self.metadata(PositionProvider)[node].start
+        return self.lines.offset(start.line, start.column)
+
+    def node_range(self, node: cst.CSTNode) -> tuple[int, int]:
+        """Character offsets of a node's own source in the document."""
+        position = self.metadata(PositionProvider)[node]
+        return (
+            self.lines.offset(position.start.line, position.start.column),
+            self.lines.offset(position.end.line, position.end.column),
+        )
+
+    def span(self, start: int, end: int) -> Span:
+        line, column = self.lines.position(start)
+        end_line, end_column = self.lines.position(end)
+        shift = self.location.line_offset
+        cell = reported_cell(self.location.cell)
+        return Span(line + shift, column, end_line + shift, end_column, cell)
+
+    def node_span(self, node: cst.CSTNode) -> Span:
+        return self.span(*self.node_range(node))
+
+    def edit(self, start: int, end: int, text: str) -> TextEdit:
+        base = self.location.offset_base
+        return TextEdit(start + base, end + base, text, self.location.cell)

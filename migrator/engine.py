@@ -18,25 +18,14 @@ from typing import TYPE_CHECKING
 
 from migrator.catalog import Catalog, load_catalog
 from migrator.discovery import Candidate
-from migrator.findings import Finding, Severity, Span
+from migrator.findings import Finding
+from migrator.kinds import READERS
 
 if TYPE_CHECKING:
     from migrator.cache import ResultsCache
     from migrator.globs import PatternSet
     from migrator.sources.base import Document
 
-# Which module reads which kind of file; each exposes ``read(data, request, judgement)``.
-READERS: dict[str, str] = {
-    "python": "migrator.sources.python",
-    "notebook": "migrator.sources.notebook",
-    "markdown": "migrator.sources.markdown",
-    "env": "migrator.sources.configfiles",
-    "yaml": "migrator.sources.configfiles",
-    "toml": "migrator.sources.configfiles",
-    "json": "migrator.sources.configfiles",
-    "ini": "migrator.sources.configfiles",
-    "text": "migrator.sources.configfiles",
-}
 # Below this many files that need parsing, a process pool costs more than it saves.
 POOL_THRESHOLD = 16
 
@@ -96,13 +85,13 @@ def read_whole(path: str | Path) -> bytes:
 
 
 def unreadable(candidate: Candidate, error: OSError, plan: Plan) -> FileOutcome:
-    reason = error.strerror or type(error).__name__
-    finding = Finding(candidate.display, Span(1, 1, 1, 1), "DSM900", Severity.ERROR,
-                      f"cannot read: {reason.lower()}")
+    from migrator.rules.dsm900_parse_error import cannot_read
+
+    finding = cannot_read(candidate.display, error)
     return FileOutcome(candidate.display, keep_selected(candidate.display, [finding], plan))
 
 
-# UTF-16/32 byte-order marks (as ``sources.text.wide_bom`` knows them, without importing
+# UTF-16/32 byte-order marks (as ``decoding.wide_bom`` knows them, without importing
 # that module's tokenize on the fast path): the triggers are not plain bytes there.
 _WIDE_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
@@ -113,7 +102,7 @@ def needs_analysis(data: bytes, catalog: Catalog) -> bool:
 
 
 def judgement_for(plan: Plan) -> object:
-    from migrator.rules.base import Judgement
+    from migrator.judgement import Judgement
 
     return Judgement(catalog_for(plan.catalog_path), plan.today, plan.target, plan.unsafe_fixes,
                      plan.explicit_target, plan.project_root, plan.public_api, plan.cache_dir)
@@ -125,13 +114,10 @@ MAX_ANALYSED_BYTES = 8 * 1024 * 1024
 
 
 def too_large(display: str, size: int) -> Document:
+    from migrator.rules.dsm900_parse_error import too_large as too_large_finding
     from migrator.sources.base import Document
 
-    limit = MAX_ANALYSED_BYTES // (1024 * 1024)
-    finding = Finding(display, Span(1, 1, 1, 1), "DSM900", Severity.ERROR,
-                      f"not analysed: {size / (1024 * 1024):.1f} MB is larger than the {limit} MB "
-                      "this tool parses (a DeepSeek name occurs in it; review it by hand)")
-    return Document(findings=[finding])
+    return Document(findings=[too_large_finding(display, size, MAX_ANALYSED_BYTES)])
 
 
 def analyse_bytes(candidate: Candidate, data: bytes, plan: Plan) -> tuple[FileOutcome, object]:

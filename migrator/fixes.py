@@ -25,11 +25,11 @@ from dataclasses import dataclass
 import libcst as cst
 
 from migrator.catalog import ModelMatch
+from migrator.context import ModuleContext
 from migrator.distinctions import Distinction, Distinctions
 from migrator.findings import Fix, RequestRef, TextEdit
 from migrator.flow import FlowLoader, FlowState, Reached, ValueFlow
 from migrator.project import Project, project_at
-from migrator.rules.base import ModuleContext
 from migrator.strings import StringNode
 from migrator.switch import Unfollowable, thinking_switch_edits
 from migrator.tables import Table, TableCheck, looked_up_name, table_named, table_of_key

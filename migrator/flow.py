@@ -27,11 +27,18 @@ from libcst.metadata import (
 )
 
 from migrator.catalog import ModelMatch
-from migrator.context import STRING_NODES, Request, RequestIndex, attribute_chain, call_keywords
+from migrator.context import (
+    STRING_NODES,
+    ModuleContext,
+    Request,
+    RequestIndex,
+    attribute_chain,
+    call_keywords,
+)
 from migrator.distinctions import assigns, class_assignments
+from migrator.judgement import Judgement, Location
 from migrator.libraries import PAYLOAD_KEYWORDS, PAYLOAD_METHODS
 from migrator.project import ImportBinding, Project
-from migrator.rules.base import Judgement, Location, ModuleContext
 from migrator.strings import StringNode
 from migrator.switch import Unfollowable
 from migrator.tables import TableCheck, looked_up_name, table_named
@@ -807,8 +814,8 @@ def _context_for(path: str, digest: str, data: bytes, judgement: Judgement) -> M
 def _parse_context(path: str, data: bytes, judgement: Judgement) -> ModuleContext | None:
     from libcst.metadata import MetadataWrapper
 
-    from migrator.analysis import NestedTooDeeply, parse_module
-    from migrator.sources.text import DecodeError, decode_python_source
+    from migrator.decoding import DecodeError, decode_python_source
+    from migrator.parsing import NestedTooDeeply, parse_module
 
     try:
         text = decode_python_source(data).text

@@ -50,7 +50,7 @@ class Transaction:
 def plan_transaction(origins: Sequence[Candidate], plan: Plan) -> Transaction:
     """What the cross-file fixes of ``origins`` change, verified, not yet written."""
     from migrator.engine import analyse_bytes, read_whole
-    from migrator.fixing import select_fixes
+    from migrator.rewrite import select_fixes
 
     transaction = Transaction()
     fixes: list[tuple[str, Fix]] = []  # (origin real path, fix)
@@ -87,9 +87,9 @@ def plan_transaction(origins: Sequence[Candidate], plan: Plan) -> Transaction:
 
 def _render_all(fixes: Sequence[tuple[str, Fix]],
                 displays: dict[str, str]) -> tuple[list[FileChange], dict[str, str]]:
-    from migrator.fixing import same_tree_outside
+    from migrator.decoding import DecodeError, decode_python_source
+    from migrator.rewrite import same_tree_outside
     from migrator.sources.python import parses_bytes
-    from migrator.sources.text import DecodeError, decode_python_source
 
     by_file: dict[str, set[TextEdit]] = {}
     for origin, fix in fixes:

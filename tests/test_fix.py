@@ -14,7 +14,8 @@ import pytest
 from migrator.discovery import CACHE_DIRECTORY
 from migrator.fileio import Snapshot, WriteRefused, atomic_write
 from migrator.findings import TextEdit
-from migrator.fixing import same_tree_outside, unified_diff
+from migrator.fixing import unified_diff
+from migrator.rewrite import same_tree_outside
 
 from .conftest import FIXTURES, run_cli
 
@@ -55,7 +56,7 @@ def test_there_are_enough_fixture_pairs() -> None:
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.name)
 def test_expected_files_parse(source: Path) -> None:
-    from migrator.sources.text import decode_python_source
+    from migrator.decoding import decode_python_source
 
     for suffix in (".fixed", ".unsafe-fixed"):
         cst.parse_module(decode_python_source(_expected(source, suffix)).text)
