@@ -28,9 +28,9 @@ from libcst.metadata import (
 )
 
 from migrator.catalog import Catalog
+from migrator.context import ModuleContext
 from migrator.findings import TextEdit
 from migrator.project import Project
-from migrator.rules.base import ModuleContext
 from migrator.strings import literal_value
 
 MAX_RE_EXPORTS = 4  # how many `__init__` re-exports a table may pass through
