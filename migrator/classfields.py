@@ -54,6 +54,9 @@ ALIAS_KEYWORDS = ("alias", "validation_alias", "env")
 # Methods pydantic (or Python) calls on its own: overriding one may set the field or shape the request.
 HOOK_METHODS = frozenset({"__init__", "__new__", "__post_init__", "model_post_init", "__init_subclass__",
                           "__getattr__", "__getattribute__", "__setattr__"})
+# Decorators of a function that returns one shared instance (`@lru_cache def get_settings()`).
+CACHING_DECORATORS = frozenset({"lru_cache", "cache"})
+MAX_HOPS = 6  # names and functions an instance may pass through before the follow stops
 # Decorators that leave a method a plain reader (a validator or anything else may set the field).
 PLAIN_DECORATORS = frozenset({"property", "cached_property", "computed_field", "classmethod",
                               "staticmethod"})
@@ -377,23 +380,69 @@ class _SettingsFlow(_FieldFlow):
         if any(keyword.startswith("_") for keyword in keywords):
             self.blocked(f"`{self.owner}` is instantiated at {where} with its own settings sources")
             return []
-        name = _module_level_name(there, call)
-        if name is None:
-            self.blocked(f"an instance of `{self.owner}` is created at {where} and not bound to one "
-                         "module-level name: where it goes is not followed")
+        return self._instance_value(there, call, depth, 0)
+
+    def _instance_value(self, there: ValueFlow, expr: cst.CSTNode, depth: int, hops: int) -> list[Reached]:
+        """Where an expression holding an instance goes: a setting read, a name it is bound to,
+        the callers of a function that returns it (``@lru_cache def get_settings()``)."""
+        parent = there.index.parent(expr)
+        if isinstance(parent, cst.Attribute) and parent.value is expr:
+            return self._setting_read(there, parent, depth)
+        if hops < MAX_HOPS and isinstance(parent, cst.Assign) and parent.value is expr and \
+                len(parent.targets) == 1 and isinstance(parent.targets[0].target, cst.Name):
+            return self._bound_instance(there, parent.targets[0].target, depth, hops)
+        if hops < MAX_HOPS and isinstance(parent, cst.Return):
+            return self._returned_instance(there, parent, depth, hops)
+        self.blocked(f"an instance of `{self.owner}` is passed on at {there.where(expr)}: what reads "
+                     f"{self.label} there is not followed")
+        return []
+
+    def _bound_instance(self, there: ValueFlow, target: cst.Name, depth: int, hops: int) -> list[Reached]:
+        scope = there.index.scope_of(target)
+        try:
+            if isinstance(scope, GlobalScope):
+                uses = module_level_uses(there, target.value)
+            else:
+                assignments = list(scope.assignments[target.value]) if scope is not None else []
+                if len(assignments) != 1:
+                    raise Unfollowable(f"`{target.value}` is bound more than once ({there.where(target)})")
+                uses = [(there, access.node) for access in assignments[0].references]
+        except Unfollowable as why:
+            self.state.blocked(why)
             return []
         reached: list[Reached] = []
-        for user, node in module_level_uses(there, name):
+        for user, node in uses:
             self.contexts.append(user)
-            reached.extend(self._instance_use(user, node, name, depth))
+            reached.extend(self._instance_value(user, node, depth, hops + 1))
         return reached
 
-    def _instance_use(self, there: ValueFlow, node: cst.CSTNode, name: str, depth: int) -> list[Reached]:
-        attribute = there.index.parent(node)
-        if not (isinstance(attribute, cst.Attribute) and attribute.value is node):
-            self.blocked(f"the settings object `{name}` is passed on at {there.where(node)}: what "
-                         f"reads {self.label} there is not followed")
+    def _returned_instance(self, there: ValueFlow, statement: cst.Return, depth: int,
+                           hops: int) -> list[Reached]:
+        function = there.enclosing(statement, cst.FunctionDef)
+        plain = function is not None and isinstance(there.index.scope_of(function), GlobalScope) and \
+            {_decorator_name(d) for d in function.decorators} <= CACHING_DECORATORS and \
+            _only_returns(function, statement)
+        if function is None or not plain:
+            self.blocked(f"an instance of `{self.owner}` is returned at {there.where(statement)}: where "
+                         "it goes is not followed")
             return []
+        try:
+            uses = module_level_uses(there, function.name.value)
+        except Unfollowable as why:
+            self.state.blocked(why)
+            return []
+        reached: list[Reached] = []
+        for user, node in uses:
+            self.contexts.append(user)
+            call = user.index.parent(node)
+            if isinstance(call, cst.Call) and call.func is node and not call.args:
+                reached.extend(self._instance_value(user, call, depth, hops + 1))
+            else:
+                self.blocked(f"`{function.name.value}` is used at {user.where(node)} other than by a "
+                             f"call: what reads {self.label} there is not followed")
+        return reached
+
+    def _setting_read(self, there: ValueFlow, attribute: cst.Attribute, depth: int) -> list[Reached]:
         if attribute.attr.value != self.declared.name:
             return []  # another setting
         self.followed.add(id(attribute))
@@ -529,15 +578,14 @@ def _use_kind(flow: ValueFlow, node: cst.CSTNode) -> str:
     return "other"
 
 
-def _module_level_name(flow: ValueFlow, call: cst.Call) -> str | None:
-    """``NAME = Class(...)`` at module level, NAME bound once: NAME."""
-    statement = flow.index.parent(call)
-    if not (isinstance(statement, cst.Assign) and statement.value is call and len(statement.targets) == 1):
-        return None
-    target = statement.targets[0].target
-    if not isinstance(target, cst.Name) or not isinstance(flow.index.scope_of(target), GlobalScope):
-        return None
-    return target.value
+def _only_returns(function: cst.FunctionDef, statement: cst.Return) -> bool:
+    """The function's body is ``return <statement's value>`` (after a docstring, if any)."""
+    body = list(function.body.body) if isinstance(function.body, cst.IndentedBlock) else []
+    if body and isinstance(body[0], cst.SimpleStatementLine) and isinstance(body[0].body[0], cst.Expr):
+        body = body[1:]
+    return len(body) == 1 and isinstance(body[0], cst.SimpleStatementLine) and \
+        len(body[0].body) == 1 and body[0].body[0] is statement and not function.params.params and \
+        not function.params.kwonly_params and not function.params.posonly_params
 
 
 def _decorator_name(decorator: cst.Decorator) -> str:

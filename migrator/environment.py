@@ -83,6 +83,7 @@ class EnvEntry:
     value: str | None  # None: empty, multi-line or unterminated (no value the tool can read)
     start: int  # the value's character range (inside any quotes)
     end: int
+    text: str = field(default="", repr=False, compare=False)  # the whole file (gateway names)
 
     @property
     def where(self) -> str:
@@ -364,24 +365,24 @@ def _entries_of(path: str) -> list[EnvEntry]:
     for piece in env_pieces(text):
         if piece.kind == "key":
             if key is not None:  # `NAME=` with nothing after it
-                entries.append(_entry(path, lines, key, None))
+                entries.append(_entry(path, lines, key, None, text))
             key = piece
         elif key is not None and piece.kind in ("value", "text"):
-            entries.append(_entry(path, lines, key, piece if piece.kind == "value" else None))
+            entries.append(_entry(path, lines, key, piece if piece.kind == "value" else None, text))
             key = None
         elif key is not None and piece.kind == "comment":
-            entries.append(_entry(path, lines, key, None))
+            entries.append(_entry(path, lines, key, None, text))
             key = None
     if key is not None:
-        entries.append(_entry(path, lines, key, None))
+        entries.append(_entry(path, lines, key, None, text))
     return entries
 
 
-def _entry(path: str, lines: LineIndex, key: Piece, value: Piece | None) -> EnvEntry:
+def _entry(path: str, lines: LineIndex, key: Piece, value: Piece | None, text: str) -> EnvEntry:
     line = lines.position(key.start)[0]
     if value is None:
-        return EnvEntry(path, line, key.value, None, key.end, key.end)
-    return EnvEntry(path, line, key.value, value.value, value.start, value.end)
+        return EnvEntry(path, line, key.value, None, key.end, key.end, text)
+    return EnvEntry(path, line, key.value, value.value, value.start, value.end, text)
 
 
 def _digest(path: str) -> str | None:
@@ -489,7 +490,8 @@ def join_variable(flow: ValueFlow, names: frozenset[str], depth: int, *, skip: c
 
 def _join_entry(state: FlowState, flow: ValueFlow, entry: EnvEntry) -> None:
     catalog = flow.context.catalog
-    match = catalog.match_whole(entry.value) if entry.value is not None else None
+    gateway = catalog.is_gateway_text(entry.text)  # `deepseek/…` beside OpenRouter is its slug
+    match = catalog.match_whole(entry.value, gateway_module=gateway) if entry.value is not None else None
     why = disagreement(state, match)
     if why is not None:
         shown = f"`{entry.value}`" if entry.value else "no model"

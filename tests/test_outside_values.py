@@ -182,6 +182,18 @@ def test_settings_field_and_env_value_join_one_safe_fix(tmp_path: Path) -> None:
     assert requests_of(found[FIELD]) == requests_of(found[SETTINGS_ENV]) == ["app/reply.py:9"]
 
 
+def test_settings_from_a_cached_function_are_followed_to_the_request(tmp_path: Path) -> None:
+    config = SETTINGS["app/config.py"].replace(
+        "settings = Settings()\n", "@lru_cache\ndef get_settings():\n    return Settings()\n")
+    config = "from functools import lru_cache\n" + config
+    reply = SETTINGS["app/reply.py"].replace("import settings", "import get_settings").replace(
+        "model=settings.llm_model", "model=get_settings().llm_model")
+    found = dsm001(tmp_path, SETTINGS | {"app/config.py": config, "app/reply.py": reply})
+    field = ("app/config.py", FIELD[1] + 1)
+    assert verdict(found[field])[0] == "safe", verdict(found[field])
+    assert requests_of(found[field]) == ["app/reply.py:9"]
+
+
 def test_settings_alias_is_the_environment_name(tmp_path: Path) -> None:
     config = SETTINGS["app/config.py"].replace(
         'llm_model: str = "deepseek-chat"', 'llm_model: str = Field("deepseek-chat", alias="LLM")')
@@ -206,10 +218,14 @@ UNSAFE_SETTINGS = [
      "instantiated at app/other.py:3 with its own `Settings.llm_model`"),
     ("the settings object passed on",
      {"app/other.py": "from .config import settings\nfrom .tools import configure\n\nconfigure(settings)\n"},
-     "the settings object `settings` is passed on at app/other.py:4"),
-    ("an instance not bound to a name",
-     {"app/other.py": "from .config import Settings\n\n\ndef get():\n    return Settings()\n"},
-     "not bound to one module-level name"),
+     "an instance of `Settings` is passed on at app/other.py:4"),
+    ("a function returning an instance handed on",
+     {"app/other.py": "from .config import Settings\nfrom .web import depends\n\n\ndef get():\n"
+                      "    return Settings()\n\n\nHANDLER = depends(get)\n"},
+     "`get` is used at app/other.py:9 other than by a call"),
+    ("an instance passed to a function",
+     {"app/other.py": "from .config import Settings\nfrom .web import serve\n\nserve(Settings())\n"},
+     "an instance of `Settings` is passed on at app/other.py:4"),
     ("a validator", _config("    temperature: float = 0.2\n",
                             '    temperature: float = 0.2\n\n    @field_validator("llm_model")\n'
                             "    def pick(cls, value):\n        return value\n"),
