@@ -5,8 +5,9 @@ expired dated base URL is DSM003. A key naming a retired ID is DSM001 without a 
 (renaming a key changes what reads it). Mentions in comments, prose and longer
 strings are DSM002. Fixes replace exactly the characters of the value, so quoting,
 comments and layout stay as they were. A configuration value has no thinking switch
-next to it, so replacing an ID there is always an unsafe fix: the message says where
-thinking has to be set instead.
+next to it, so replacing an ID there is an unsafe fix: the message says where thinking
+has to be set instead. (A `.env` value the project's code reads is joined to that code
+after reading, by :mod:`migrator.environment`, which may make the fix safe.)
 """
 
 from __future__ import annotations
