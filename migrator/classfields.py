@@ -341,9 +341,8 @@ class _SettingsFlow(_FieldFlow):
         if declared.default is not None:
             join_literal(self.flow, declared.default, f"the default of {self.label} "
                          f"({self.flow.where(declared.default)})")
-        project, path = self.state.project, self.flow.real_path_or_foreign
-        names = field_env_names(path, self.owner, declared.name, project) \
-            if project is not None and path is not None else None
+        path = self.flow.real_path_or_foreign
+        names = field_env_names(path, self.owner, declared.name) if path is not None else None
         if names is None:
             self.blocked(f"{self.label} is read from the environment under names the tool did not "
                          "work out")

@@ -463,12 +463,12 @@ def join_variable(flow: ValueFlow, names: frozenset[str], depth: int, *, skip: c
         state.blocked(Unfollowable(f"{where}: another model set there would get this fix's thinking "
                                    "setting too"))
         return []
-    index = env_index(project)
     entries = env_entries(project, names)
     if not entries:  # the value is the deployment's: the other reads are beyond this fix
         state.blocked(Unfollowable(f"{where}: another model set there would get this fix's thinking "
                                    "setting too (no `.env` file of the project sets it)"))
         return []
+    index = env_index(project)  # read only when an env file sets the variable
     for entry in entries:
         _join_entry(state, flow, entry)
     for use in index.writes_of(names):
@@ -630,10 +630,12 @@ def _settings_fields_in(context: ModuleContext,
     return found
 
 
-def field_env_names(path: str, klass: str, name: str, project: Project) -> frozenset[str] | None:
-    """The environment names of a settings field, as the project's index worked them out."""
-    for use in env_index(project).uses:
-        if use.path == path and use.kind == "field" and use.what == f"{klass}.{name}":
+def field_env_names(path: str, klass: str, name: str) -> frozenset[str] | None:
+    """The environment names of a settings field, worked out as the project's index does (from
+    its own module alone: no other file is read for it)."""
+    scanner = _scanned(path)
+    for use in scanner.uses if scanner is not None else ():
+        if use.kind == "field" and use.what == f"{klass}.{name}":
             return use.names
     return None
 
