@@ -238,6 +238,22 @@ class RequestIndex:
         self._describe(request)
         return request
 
+    def subclass_request(self, node: cst.Call, library: Library, source: ModelSource) -> Request:
+        """A call of a project subclass of a library class (``DeepSeekAdapter(...)`` for a
+        ``ChatOpenAI`` subclass): that library's request, its model a class field's default."""
+        request = Request(
+            node=node,
+            library=library,
+            confident=True,
+            arguments={name: arg.value for name, arg in call_keywords(node).items()},
+            model_expr=None,
+            source=source,
+            thinking=Thinking("default"),
+            has_unpacked_kwargs=any(arg.star == "**" for arg in node.args),
+        )
+        self._describe(request)
+        return request
+
     @staticmethod
     def _model_argument(node: cst.Call, library: Library, keywords: dict[str, cst.BaseExpression],
                         callable_name: str) -> cst.BaseExpression | None:

@@ -130,7 +130,12 @@ def analyse_bytes(candidate: Candidate, data: bytes, plan: Plan) -> tuple[FileOu
         document = too_large(candidate.display, len(data))
     else:
         reader = import_module(READERS[candidate.kind])
-        document = reader.read(data, request, judgement_for(plan))
+        judgement = judgement_for(plan)
+        document = reader.read(data, request, judgement)
+        if candidate.kind == "env" and plan.project_root is not None and document.findings:
+            from migrator.environment import join_env_findings
+
+            join_env_findings(document, candidate.display, os.fspath(candidate.path), judgement)
     if record:
         document = as_record(document)
     findings = keep_selected(candidate.display, document.findings, plan)
@@ -163,12 +168,13 @@ def check_file(candidate: Candidate, plan: Plan, stdin_data: bytes | None = None
 def cache_kind(candidate: Candidate, plan: Plan) -> str:
     """The part of a file's cache key its discovery decides (how it is read).
 
-    A Python module's fix verdicts depend on the modules that import it, so its key
-    includes the project's files (paths, sizes, times): any change there is a miss.
+    A Python module's fix verdicts depend on the modules that import it (and a `.env` file's
+    on the code that reads it), so its key includes the project's files (paths, sizes,
+    times): any change there is a miss.
     """
     record = candidate.record and not candidate.explicit
     kind = f"{candidate.kind}:{'record' if record else 'code'}"
-    if candidate.kind == "python" and plan.project_root is not None:
+    if candidate.kind in ("python", "env") and plan.project_root is not None:
         from migrator.project import project_fingerprint
 
         index_dir = None if plan.cache_dir is None else os.fspath(plan.cache_dir)

@@ -20,6 +20,7 @@ states reach one request, there is no fix at all.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import libcst as cst
@@ -34,7 +35,8 @@ from migrator.strings import StringNode
 from migrator.switch import Unfollowable, thinking_switch_edits
 from migrator.tables import Table, TableCheck, looked_up_name, table_named, table_of_key
 
-__all__ = ["FixPlan", "Unfollowable", "plan_fix", "thinking_switch_edits"]
+__all__ = ["FixPlan", "Unfollowable", "plan_fix", "plan_joined_fix", "thinking_switch_edits"]
+Follow = Callable[[ValueFlow], list[Reached]]
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,13 @@ def plan_fix(context: ModuleContext, node: StringNode, match: ModelMatch) -> Fix
     return _Planner(context, node, match).plan()
 
 
+def plan_joined_fix(context: ModuleContext, node: StringNode, match: ModelMatch,
+                    rename: tuple[TextEdit, ...], follow: Follow) -> FixPlan:
+    """The fix of a value that is not a Python literal (a `.env` value): ``node`` stands for it
+    in ``context``, ``rename`` rewrites it in its own file, ``follow`` finds where it goes."""
+    return _Planner(context, node, match, rename, follow).plan()
+
+
 def project_of(context: ModuleContext) -> Project | None:
     judgement = context.judgement
     if judgement.project_root is None:
@@ -58,7 +67,10 @@ def project_of(context: ModuleContext) -> Project | None:
 
 
 class _Planner:
-    def __init__(self, context: ModuleContext, node: StringNode, match: ModelMatch) -> None:
+    def __init__(self, context: ModuleContext, node: StringNode, match: ModelMatch,
+                 rename: tuple[TextEdit, ...] | None = None, follow: Follow | None = None) -> None:
+        self.own_rename = rename
+        self.follow = follow
         self.context = context
         self.node = node
         self.match = match
@@ -81,9 +93,11 @@ class _Planner:
             return FixPlan(None, "the string's spelling cannot be rewritten in place")
         edits: list[TextEdit] = list(rename)
         try:
-            reached = ValueFlow(self.context, self.state).flows(self.node, 0)
+            flow = ValueFlow(self.context, self.state)
+            reached = self.follow(flow) if self.follow is not None else flow.flows(self.node, 0)
             for found in reached:
                 edits.extend(self._thinking_edits(found))
+            edits.extend(self._joined_edits())
         except Unfollowable as why:
             reason = _listed([*self.state.caveats, str(why)])
             if why.merges:
@@ -212,7 +226,21 @@ class _Planner:
 
     # -- the ID itself ---------------------------------------------------------------------
 
+    def _joined_edits(self) -> list[TextEdit]:
+        """The renames of the other values that reach the same requests (environment.py)."""
+        edits = list(self.state.extra_edits)
+        for context, node, match in self.state.renamed:
+            renamed = _Planner(context, node, match)._rename_edits()
+            if renamed is None:
+                raise Unfollowable(f"`{match.spelled}` at {context.location.path} cannot be rewritten "
+                                   "in place")
+            path = self.state.real_path_of(context)
+            edits.extend(dataclasses.replace(edit, path=path) for edit in renamed)
+        return edits
+
     def _rename_edits(self) -> tuple[TextEdit, ...] | None:
+        if self.own_rename is not None:
+            return self.own_rename
         if isinstance(self.node, cst.ConcatenatedString):
             return self._concatenation_edits(self.node)
         edit = self._rename_edit()

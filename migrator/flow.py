@@ -36,6 +36,7 @@ from migrator.context import (
     call_keywords,
 )
 from migrator.distinctions import assigns, class_assignments
+from migrator.findings import TextEdit
 from migrator.judgement import Judgement, Location
 from migrator.libraries import PAYLOAD_KEYWORDS, PAYLOAD_METHODS
 from migrator.project import ImportBinding, Project
@@ -77,6 +78,10 @@ class FlowState:
     # Why the fix cannot be safe, while the follow goes on to find every other use: a blocking
     # use (named with its place), a value that may come from outside.
     caveats: list[str] = field(default_factory=list)
+    # What the fix renames beyond its own literal, so that every value the project supplies to
+    # the same requests moves with it (another read's default, a `.env` value: environment.py).
+    renamed: list[tuple[ModuleContext, StringNode, ModelMatch]] = field(default_factory=list)
+    extra_edits: list[TextEdit] = field(default_factory=list)
 
     def blocked(self, why: Unfollowable) -> None:
         if why.merges or why.rename_only:
@@ -123,6 +128,11 @@ class ValueFlow:
         """Every request this expression's value reaches; raises when a use is not followed."""
         if depth > MAX_DEPTH:
             raise Unfollowable(f"the value passes through too many names (at {self.where(expr)})")
+        from migrator.classfields import flows_of_class_field
+
+        declared = flows_of_class_field(self, expr, depth)
+        if declared is not None:
+            return declared
         parent = self.index.parent(expr)
         if isinstance(parent, cst.Arg) and parent.value is expr:
             return self._flows_from_argument(parent, expr, depth)
@@ -208,10 +218,9 @@ class ValueFlow:
             raise Unfollowable(f"the value is passed to something the tool cannot follow "
                                f"({self.where(argument)})")
         if self.index.env_default(call) is expr:
-            self.state.caveats.append(
-                f"{_env_name(call)} is read from the environment at {self.where(call)}: another model "
-                "set there would get this fix's thinking setting too")
-            return self.flows(call, depth + 1)
+            from migrator.environment import flows_of_environment_read
+
+            return flows_of_environment_read(self, call, depth)
         request = self.index.request_for(call)
         if request is not None and request.model_expr is expr:
             return [self._reached(request)]
@@ -857,13 +866,6 @@ def _is_print_or_log(call: cst.Call) -> bool:
         return True
     return len(chain) >= 2 and chain[-1] in LOG_METHODS and (
         chain[-2] in LOGGER_NAMES or chain[-2].endswith(("logger", "log", "LOGGER")))
-
-
-def _env_name(call: cst.Call) -> str:
-    positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
-    if positional and isinstance(positional[0].value, cst.SimpleString):
-        return f"`{positional[0].value.evaluated_value!s}`"
-    return "the variable"
 
 
 def _mentions(text: str, name: str) -> bool:

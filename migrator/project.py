@@ -71,6 +71,10 @@ class Project:
     files: tuple[str, ...]
     public_packages: tuple[str, ...] = ()
     index_dir: str | None = None  # where the import index is kept between runs; None: nowhere
+    # The other files `check` reads: `.env` files (values the environment reads may take) and
+    # the rest (notebooks, YAML, TOML, JSON, INI), where a variable may be set another way.
+    env_files: tuple[str, ...] = ()
+    other_files: tuple[str, ...] = ()
     _imports: dict[str, tuple[_Import, ...]] | None = field(default=None, repr=False)
     _modules: dict[str, str] | None = field(default=None, repr=False)
     files_read: int = 0
@@ -324,12 +328,13 @@ def _attributes_after(local: str, module: str) -> tuple[str, ...]:
 def project_fingerprint(root: str, public_packages: tuple[str, ...] = (),
                         index_dir: str | None = None) -> str:
     """What a cached result that followed values across modules depends on: every project
-    Python file's path, size and modification time (one stat each, no read)."""
+    file's path, size and modification time (one stat each, no read): the Python files, and the
+    `.env` and other files an environment variable's values are looked for in."""
     import hashlib
 
     project = project_at(root, public_packages, index_dir)
     digest = hashlib.sha256(repr(public_packages).encode())
-    for path in project.files:
+    for path in (*project.files, *project.env_files, *project.other_files):
         try:
             info = os.stat(path)
         except OSError:
@@ -347,11 +352,14 @@ def project_at(root: str, public_packages: tuple[str, ...] = (),
     """
     from migrator.discovery import Candidate, DiscoveryError, DiscoveryOptions, discover
 
-    files: list[str] = []
+    by_kind: dict[str, list[str]] = {"python": [], "env": [], "other": []}
     try:
         for item in discover([root], DiscoveryOptions(project_root=Path(root))):
-            if isinstance(item, Candidate) and item.kind == "python":
-                files.append(os.path.realpath(item.path))
+            if isinstance(item, Candidate) and not (item.record and item.kind != "python"):
+                kind = item.kind if item.kind in by_kind else "other"
+                by_kind[kind].append(os.path.realpath(item.path))
     except (DiscoveryError, OSError):
         pass
-    return Project(os.path.realpath(root), tuple(files), public_packages, index_dir)
+    return Project(os.path.realpath(root), tuple(by_kind["python"]), public_packages,
+                   index_dir=index_dir, env_files=tuple(by_kind["env"]),
+                   other_files=tuple(by_kind["other"]))

@@ -3,14 +3,16 @@
 Each format's tokenizer finds the keys, values and comments with their exact character
 ranges; the rules judge them (``migrator.rules.values``, through ``migrator.textanalysis``).
 Fixes replace exactly the characters of a value, so quoting, comments and layout stay.
+(A `.env` value the project's code reads is joined to that code after reading, by
+:mod:`migrator.environment`, which may make the fix safe.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from migrator.decoding import DecodeError, decode_utf8_text
-from migrator.findings import Finding
+from migrator.findings import Finding, TextEdit
 from migrator.judgement import Judgement
 from migrator.lines import LineIndex
 from migrator.sources.base import Document, ReadRequest
@@ -81,6 +83,17 @@ def read(data: bytes, request: ReadRequest, judgement: Judgement) -> Document:
         return Document(findings=[parse_error_finding(request.path, reason)])
     return Document(findings=findings, texts={None: decoded.text}, render=decoded.render,
                     reparse=_reparser(kind, decoded.text), python_texts=False)
+
+
+def rewrite(kind: str, data: bytes, edits: Sequence[TextEdit]) -> bytes:
+    """A configuration file's bytes with value edits applied (a fix that spans files writes a
+    `.env` value this way). Raises ValueError when the result would not read back with the
+    same keys, comments and text, DecodeError when ``data`` is not UTF-8 text."""
+    decoded = decode_utf8_text(data)
+    new = decoded.render(edits)
+    if not _reparser(kind if kind in TOKENIZERS else "text", decoded.text)(new):
+        raise ValueError("the fixed file would not read back with the same keys")
+    return new
 
 
 def _reparser(kind: str, before: str) -> Callable[[bytes], bool]:

@@ -1,0 +1,744 @@
+"""Values from outside the code: environment variables, the project's `.env` files, settings fields.
+
+A model ID read from the environment (``os.getenv("DEEPSEEK_MODEL", "deepseek-chat")``,
+``os.environ["DEEPSEEK_MODEL"]``, a pydantic-settings field whose environment name is
+``APP_LLM_MODEL``) can take other values than the one in the code. The rule a safe fix
+follows there (README, "Fix safety", "Values from outside the code"):
+
+- the values the **project** supplies for the variable are every read's default in the code
+  and every entry for it in the project's `.env` files (`.env`, `.env.*`, `*.env`; names
+  compared case-insensitively, as pydantic-settings and Windows do);
+- the fix is safe only when at least one `.env` file sets the variable (else its value is the
+  deployment's: the fix stays unsafe, as it always was), every such value is a retired ID
+  needing the thinking state this fix writes, every read of the variable in the project is
+  followed to the requests it reaches, nothing in the code sets it or reads the environment
+  by a computed name, and no other file the tool reads names it (a compose file or CI
+  workflow may set it another way);
+- then one fix renames every one of those values together and writes the switch at every
+  request the reads reach; a value that needs another thinking state leaves the rename alone,
+  with no switch (the switch would override that value's thinking).
+
+A deployment's own environment (a shell, a Dockerfile, settings the tool does not read) is
+outside the code, for ``os.getenv`` and settings fields alike.
+
+The reads are found once per project with CPython's ``ast`` (a cheap pass over the modules
+that mention the environment); only the modules that read a followed variable are parsed
+with libcst.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import os
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Literal
+
+import libcst as cst
+from libcst.metadata import ExpressionContext, ExpressionContextProvider
+
+from migrator.context import STRING_NODES, attribute_chain, call_keywords
+from migrator.decoding import DecodeError, decode_utf8_text
+from migrator.findings import Finding, TextEdit
+from migrator.flow import FlowState, Reached, ValueFlow, display_path, load_context
+from migrator.lines import LineIndex
+from migrator.project import Project
+from migrator.sources.configsyntax import Piece, env_pieces
+from migrator.strings import literal_value
+from migrator.switch import Unfollowable
+
+if TYPE_CHECKING:
+    from migrator.catalog import ModelMatch
+    from migrator.context import ModuleContext
+    from migrator.fixes import FixPlan
+    from migrator.judgement import Judgement
+    from migrator.sources.base import Document
+
+UseKind = Literal["read", "write", "field", "opaque"]
+READ_METHODS = ("get", "pop", "setdefault")  # `os.environ.<method>("NAME", ...)`
+WHOLE_READS = ("items", "keys", "values")  # `os.environ.items()`: any name may be read
+MENTION_LIMIT = 2 * 1024 * 1024  # larger files are data, not where a variable is set
+SETTINGS_BASES = ("BaseSettings",)
+
+
+@dataclass(frozen=True)
+class EnvUse:
+    """Where a module uses the environment: a read or write of named variables, a settings
+    field (its environment names), or a use that may touch any variable (``opaque``)."""
+
+    path: str  # real path
+    line: int
+    kind: UseKind
+    names: frozenset[str] = frozenset()  # upper-cased variable names
+    what: str = ""  # "Settings.llm_model" for a field; for an opaque use, what it is
+
+
+@dataclass(frozen=True)
+class EnvEntry:
+    """One ``NAME=value`` line of a project `.env` file."""
+
+    path: str  # real path
+    line: int
+    name: str
+    value: str | None  # None: empty, multi-line or unterminated (no value the tool can read)
+    start: int  # the value's character range (inside any quotes)
+    end: int
+    text: str = field(default="", repr=False, compare=False)  # the whole file (gateway names)
+
+    @property
+    def where(self) -> str:
+        return f"{display_path(self.path)}:{self.line}"
+
+
+# -- the project's environment uses, once per project -------------------------------------------
+
+
+@dataclass
+class EnvIndex:
+    uses: list[EnvUse] = field(default_factory=list)
+
+    def reads_of(self, names: frozenset[str]) -> list[EnvUse]:
+        return [use for use in self.uses if use.kind in ("read", "field") and use.names & names]
+
+    def writes_of(self, names: frozenset[str]) -> list[EnvUse]:
+        return [use for use in self.uses if use.kind == "write" and use.names & names]
+
+    def opaque(self) -> list[EnvUse]:
+        return [use for use in self.uses if use.kind == "opaque"]
+
+
+_INDEXES: dict[int, tuple[Project, EnvIndex]] = {}
+_MENTION_WORDS = (b"environ", b"getenv", b"putenv", b"Settings", b"dotenv_values")
+
+
+def env_index(project: Project) -> EnvIndex:
+    """Every environment use in the project's Python files (built once per project object)."""
+    known = _INDEXES.get(id(project))
+    if known is not None and known[0] is project:
+        return known[1]
+    index = EnvIndex()
+    classes: list[_Class] = []
+    for path in project.files:
+        scanner = _scanned(path)
+        if scanner is not None:
+            index.uses.extend(scanner.uses)
+            classes.extend(scanner.classes)
+    index.uses.extend(_derived_settings(classes))
+    if len(_INDEXES) > 8:
+        _INDEXES.clear()
+    _INDEXES[id(project)] = (project, index)
+    return index
+
+
+def _scanned(path: str) -> _Scanner | None:
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return None
+    if not any(word in data for word in _MENTION_WORDS):
+        return None
+    try:
+        tree = ast.parse(data)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    scanner = _Scanner(path)
+    scanner.visit(tree)
+    return scanner
+
+
+@dataclass(frozen=True)
+class _Class:
+    path: str
+    line: int
+    name: str
+    bases: tuple[str, ...]  # the last name of each base
+
+
+def _derived_settings(classes: Sequence[_Class]) -> list[EnvUse]:
+    """A class deriving from a project settings class reads names the tool does not work out."""
+    settings = {c.name for c in classes if set(c.bases) & set(SETTINGS_BASES)}
+    derived: list[EnvUse] = []
+    grew = True
+    while grew:
+        grew = False
+        for klass in classes:
+            if klass.name not in settings and set(klass.bases) & settings:
+                settings.add(klass.name)
+                derived.append(EnvUse(klass.path, klass.line, "opaque",
+                                      what=f"by `{klass.name}`, a subclass of a settings class"))
+                grew = True
+    return derived
+
+
+def _chain(node: ast.AST) -> list[str]:
+    """``os.environ.get`` -> ["os", "environ", "get"] (as :func:`attribute_chain` for libcst)."""
+    names: list[str] = []
+    while isinstance(node, ast.Attribute):
+        names.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        names.append(node.id)
+    return list(reversed(names))
+
+
+def _text(node: ast.AST | None) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def is_read_chain(chain: Sequence[str]) -> bool:
+    """``getenv(...)``, ``os.getenv(...)``, ``os.environ.get(...)`` (and ``pop``, ``setdefault``).
+
+    Matched on the last names only, whatever the module is imported as: a read the tool
+    counts too many is only one more read that must agree.
+    """
+    return chain[-1:] == ["getenv"] or (len(chain) >= 2 and chain[-2] == "environ" and
+                                        chain[-1] in READ_METHODS)
+
+
+class _Scanner(ast.NodeVisitor):
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.uses: list[EnvUse] = []
+        self.classes: list[_Class] = []
+
+    def use(self, node: ast.AST, kind: UseKind, names: Iterable[str] = (), what: str = "") -> None:
+        self.uses.append(EnvUse(self.path, getattr(node, "lineno", 1), kind,
+                                frozenset(name.upper() for name in names), what))
+
+    def visit_Call(self, node: ast.Call) -> None:
+        chain = _chain(node.func)
+        if is_read_chain(chain):
+            name = _text(node.args[0]) if node.args else _text(_keyword(node, "key"))
+            if name is None:
+                self.use(node, "opaque", what=f"by a name computed at run time (`{'.'.join(chain)}`)")
+            else:
+                self.use(node, "read", [name])
+        elif chain[-1:] == ["putenv"]:
+            name = _text(node.args[0]) if node.args else None
+            self.use(node, "write" if name else "opaque", [name] if name else [], "`putenv`")
+        elif len(chain) >= 2 and chain[-2] == "environ" and chain[-1] == "update":
+            self.use(node, "opaque", what="`os.environ.update(...)`, which may set any variable")
+        elif len(chain) >= 2 and chain[-2] == "environ" and chain[-1] in WHOLE_READS:
+            self.use(node, "opaque", what=f"whole (`os.environ.{chain[-1]}()`)")
+        elif chain[-1:] == ["dotenv_values"]:
+            self.use(node, "opaque", what="from a `.env` file as a dict (`dotenv_values`)")
+        self.generic_visit(node)
+
+    def visit_Subscript(self, node: ast.Subscript) -> None:
+        if _chain(node.value)[-1:] == ["environ"]:
+            name = _text(node.slice)
+            if name is None:
+                self.use(node, "opaque", what="by a name computed at run time (`os.environ[...]`)")
+            else:
+                self.use(node, "read" if isinstance(node.ctx, ast.Load) else "write", [name])
+        self.generic_visit(node)
+
+    def visit_For(self, node: ast.For) -> None:
+        self._iterated(node.iter)
+        self.generic_visit(node)
+
+    def visit_comprehension(self, node: ast.comprehension) -> None:
+        self._iterated(node.iter)
+        self.generic_visit(node)
+
+    def _iterated(self, iterable: ast.AST) -> None:
+        if _chain(iterable)[-1:] == ["environ"]:
+            self.use(iterable, "opaque", what="whole (a loop over `os.environ`)")
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> None:
+        bases = tuple(chain[-1] for base in node.bases if (chain := _chain(base)))
+        self.classes.append(_Class(self.path, node.lineno, node.name, bases))
+        if any(_chain(base)[-1:] == [name] for base in node.bases for name in SETTINGS_BASES):
+            self.uses.extend(_settings_fields(self.path, node))
+        self.generic_visit(node)
+
+
+def _keyword(call: ast.Call, name: str) -> ast.AST | None:
+    return next((k.value for k in call.keywords if k.arg == name), None)
+
+
+def _settings_fields(path: str, node: ast.ClassDef) -> Iterator[EnvUse]:
+    """A pydantic-settings class's fields with the environment names each is read from."""
+    prefix = _settings_prefix(node)
+    if prefix is None:
+        yield EnvUse(path, node.lineno, "opaque", what=f"by `{node.name}`, whose `env_prefix` is "
+                     "computed at run time")
+        return
+    for statement in node.body:
+        if not (isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name)):
+            continue
+        name = statement.target.id
+        if name == "model_config":
+            continue
+        aliases = _field_aliases(statement.value)
+        if aliases is None:
+            yield EnvUse(path, statement.lineno, "opaque",
+                         what=f"by `{node.name}.{name}`, whose alias is computed at run time")
+            continue
+        # The alias replaces the prefixed name in pydantic-settings; both count, to be safe.
+        names = frozenset({(prefix + name).upper(), *(alias.upper() for alias in aliases)})
+        yield EnvUse(path, statement.lineno, "field", names, f"{node.name}.{name}")
+
+
+def _settings_prefix(node: ast.ClassDef) -> str | None:
+    """The class's literal ``env_prefix`` ("" when none); None when it is not a literal."""
+    for statement in node.body:
+        if isinstance(statement, (ast.Assign, ast.AnnAssign)):
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            if any(isinstance(t, ast.Name) and t.id == "model_config" for t in targets):
+                return _config_prefix(statement.value)
+        if isinstance(statement, ast.ClassDef) and statement.name == "Config":  # pydantic v1
+            for inner in statement.body:
+                if isinstance(inner, ast.Assign) and any(
+                        isinstance(t, ast.Name) and t.id == "env_prefix" for t in inner.targets):
+                    return _text(inner.value)
+    return ""
+
+
+def _config_prefix(value: ast.AST | None) -> str | None:
+    if isinstance(value, ast.Call):
+        if any(k.arg is None for k in value.keywords):
+            return None
+        prefix = _keyword(value, "env_prefix")
+        return "" if prefix is None else _text(prefix)
+    if isinstance(value, ast.Dict):
+        for key, item in zip(value.keys, value.values, strict=True):
+            if key is None:
+                return None
+            if _text(key) == "env_prefix":
+                return _text(item)
+        return ""
+    return None
+
+
+def _field_aliases(value: ast.AST | None) -> list[str] | None:
+    """The literal names ``Field(alias=, validation_alias=, env=)`` gives; None if computed."""
+    if not (isinstance(value, ast.Call) and _chain(value.func)[-1:] == ["Field"]):
+        return []
+    names: list[str] = []
+    for keyword in value.keywords:
+        if keyword.arg is None:
+            return None
+        if keyword.arg not in ("alias", "validation_alias", "env"):
+            continue
+        found = _alias_names(keyword.value)
+        if found is None:
+            return None
+        names.extend(found)
+    return names
+
+
+def _alias_names(value: ast.AST) -> list[str] | None:
+    text = _text(value)
+    if text is not None:
+        return [text]
+    if isinstance(value, (ast.List, ast.Tuple)):
+        items = [_text(item) for item in value.elts]
+        return [item for item in items if item is not None] if all(items) else None
+    if isinstance(value, ast.Call) and _chain(value.func)[-1:] == ["AliasChoices"] and not value.keywords:
+        items = [_text(item) for item in value.args]
+        return [item for item in items if item is not None] if all(items) else None
+    return None
+
+
+# -- the project's `.env` files -----------------------------------------------------------------
+
+
+def env_entries(project: Project, names: frozenset[str]) -> list[EnvEntry]:
+    """Every line of a project `.env` file that sets one of ``names`` (any case)."""
+    found: list[EnvEntry] = []
+    for path in project.env_files:
+        found.extend(entry for entry in _entries_of(path) if entry.name.upper() in names)
+    return found
+
+
+def _entries_of(path: str) -> list[EnvEntry]:
+    try:
+        with open(path, "rb") as handle:
+            text = decode_utf8_text(handle.read()).text
+    except (OSError, DecodeError):
+        return []
+    lines = LineIndex(text)
+    entries: list[EnvEntry] = []
+    key: Piece | None = None
+    for piece in env_pieces(text):
+        if piece.kind == "key":
+            if key is not None:  # `NAME=` with nothing after it
+                entries.append(_entry(path, lines, key, None, text))
+            key = piece
+        elif key is not None and piece.kind in ("value", "text"):
+            entries.append(_entry(path, lines, key, piece if piece.kind == "value" else None, text))
+            key = None
+        elif key is not None and piece.kind == "comment":
+            entries.append(_entry(path, lines, key, None, text))
+            key = None
+    if key is not None:
+        entries.append(_entry(path, lines, key, None, text))
+    return entries
+
+
+def _entry(path: str, lines: LineIndex, key: Piece, value: Piece | None, text: str) -> EnvEntry:
+    line = lines.position(key.start)[0]
+    if value is None:
+        return EnvEntry(path, line, key.value, None, key.end, key.end, text)
+    return EnvEntry(path, line, key.value, value.value, value.start, value.end, text)
+
+
+def _digest(path: str) -> str | None:
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.sha256(handle.read()).hexdigest()
+    except OSError:
+        return None
+
+
+# -- other files that name a variable -------------------------------------------------------------
+
+
+_MENTIONS: dict[tuple[int, str], list[str]] = {}
+
+
+def mentions(project: Project, name: str) -> list[str]:
+    """Where the other files the tool reads (YAML, TOML, JSON, INI, notebooks) name ``name``."""
+    key = (id(project), name)
+    if key not in _MENTIONS:
+        pattern = re.compile(rb"(?<![A-Za-z0-9_])" + re.escape(name.encode()) + rb"(?![A-Za-z0-9_])",
+                             re.IGNORECASE)
+        found: list[str] = []
+        for path in project.other_files:
+            try:
+                if os.path.getsize(path) > MENTION_LIMIT:
+                    continue
+                with open(path, "rb") as handle:
+                    data = handle.read()
+            except OSError:
+                continue
+            hit = pattern.search(data)
+            if hit is not None:
+                line = data.count(b"\n", 0, hit.start()) + 1
+                found.append(f"{display_path(path)}:{line}")
+        _MENTIONS[key] = found
+    return _MENTIONS[key]
+
+
+# -- joining a read to the values the project supplies --------------------------------------------
+
+
+def flows_of_environment_read(flow: ValueFlow, call: cst.Call, depth: int) -> list[Reached]:
+    """``os.getenv("NAME", <the value followed>)``: the read's own uses, then every other
+    value the project supplies for ``NAME`` and every other read of it."""
+    name = read_name(call)
+    if name is None:
+        flow.state.caveats.append(
+            f"the environment is read at {flow.where(call)} by a name computed at run time: another "
+            "model set there would get this fix's thinking setting too")
+        return flow.flows(call, depth + 1)
+    reached = flow.flows(call, depth + 1)
+    return reached + join_variable(flow, frozenset({name.upper()}), depth, skip=call,
+                                   where=f"`{name}` is read from the environment at {flow.where(call)}")
+
+
+def read_name(call: cst.Call) -> str | None:
+    """The literal variable name an environment read names, if any."""
+    positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
+    node = positional[0].value if positional else None
+    if node is None and "key" in call_keywords(call):
+        node = call_keywords(call)["key"].value
+    return literal_value(node) if isinstance(node, STRING_NODES) else None
+
+
+def join_variable(flow: ValueFlow, names: frozenset[str], depth: int, *, skip: cst.CSTNode | None,
+                  where: str) -> list[Reached]:
+    """The requests every other read of ``names`` reaches; the `.env` values and the other
+    reads' defaults join the fix (renamed with it) when they need the same thinking state."""
+    state = flow.state
+    key = ("env:" + ",".join(sorted(names)), "", 0)
+    if key in state.visited:
+        return []
+    state.visited.add(key)
+    shown = " / ".join(f"`{name}`" for name in sorted(names))
+    project = state.project
+    if project is None:
+        state.blocked(Unfollowable(f"{where}: another model set there would get this fix's thinking "
+                                   "setting too"))
+        return []
+    entries = env_entries(project, names)
+    if not entries:  # the value is the deployment's: the other reads are beyond this fix
+        state.blocked(Unfollowable(f"{where}: another model set there would get this fix's thinking "
+                                   "setting too (no `.env` file of the project sets it)"))
+        return []
+    index = env_index(project)  # read only when an env file sets the variable
+    for entry in entries:
+        _join_entry(state, flow, entry)
+    for use in index.writes_of(names):
+        state.blocked(Unfollowable(f"{shown} is set in the code at {display_path(use.path)}:{use.line}"))
+    for use in index.opaque():
+        state.blocked(Unfollowable(f"the environment is read {use.what} at "
+                                   f"{display_path(use.path)}:{use.line}: it may read {shown} too"))
+    for name in sorted(names):
+        for place in mentions(project, name):
+            state.blocked(Unfollowable(f"`{name}` is also named in {place}, which may set it another way"))
+    reached: list[Reached] = []
+    for path in sorted({use.path for use in index.reads_of(names)}):
+        try:
+            reached.extend(_reads_in_module(flow, path, names, index, skip, depth))
+        except Unfollowable as why:
+            state.blocked(why)
+    return reached
+
+
+def _join_entry(state: FlowState, flow: ValueFlow, entry: EnvEntry) -> None:
+    catalog = flow.context.catalog
+    gateway = catalog.is_gateway_text(entry.text)  # `deepseek/…` beside OpenRouter is its slug
+    match = catalog.match_whole(entry.value, gateway_module=gateway) if entry.value is not None else None
+    why = disagreement(state, match)
+    if why is not None:
+        shown = f"`{entry.value}`" if entry.value else "no model"
+        state.blocked(Unfollowable(f"{entry.where} sets `{entry.name}` to {shown}, which {why}",
+                                   rename_only=True))
+        return
+    assert match is not None
+    target = flow.context.judgement.successor_of(match.model)
+    state.extra_edits.append(TextEdit(entry.start, entry.end, match.respell(target), path=entry.path))
+    digest = _digest(entry.path)
+    if digest is not None:
+        state.inputs.setdefault(entry.path, digest)
+
+
+def disagreement(state: FlowState, match: ModelMatch | None) -> str | None:
+    """Why a value that reaches the same requests cannot take this fix; None when it can."""
+    ours = "disabled" if state.disable else "enabled"
+    if match is None:
+        return "the tool cannot follow: this fix's thinking setting would apply to it too"
+    if not match.model.is_retired:
+        return f"this fix's switch (thinking {ours}) would change"
+    theirs = match.model.successor_thinking or "enabled"
+    if theirs != ours:
+        return (f"needs thinking {theirs}: one request cannot keep both thinking states; choose the "
+                "successor and the thinking setting by hand")
+    return None
+
+
+def _reads_in_module(flow: ValueFlow, path: str, names: frozenset[str], index: EnvIndex,
+                     skip: cst.CSTNode | None, depth: int) -> list[Reached]:
+    state = flow.state
+    context = _context_of(flow, path)
+    expected = [use for use in index.reads_of(names) if use.path == path]
+    reads = environment_reads(context, names)
+    fields = _settings_fields_in(context, [use for use in expected if use.kind == "field"])
+    if len(reads) < sum(use.kind == "read" for use in expected) or \
+            len(fields) < sum(use.kind == "field" for use in expected):
+        raise Unfollowable(f"a read of {', '.join(sorted(names))} in {display_path(path)} is written in "
+                           "a way the tool cannot follow")
+    there = ValueFlow(context, state)
+    reached: list[Reached] = []
+    for read in reads:
+        if read is skip:
+            continue
+        try:
+            if isinstance(read, cst.Call):
+                _join_default(there, read)
+            reached.extend(there.flows(read, depth + 1))
+        except Unfollowable as why:
+            state.blocked(why)
+    from migrator.classfields import flows_of_settings_field
+
+    for klass, statement in fields:
+        if statement is skip:
+            continue
+        try:
+            reached.extend(flows_of_settings_field(there, klass, statement, depth + 1))
+        except Unfollowable as why:
+            state.blocked(why)
+    return reached
+
+
+def _context_of(flow: ValueFlow, path: str) -> ModuleContext:
+    origin = flow.state.origin
+    if ValueFlow(origin, flow.state).real_path == path:
+        return origin
+    context = load_context(path, flow.context.judgement, flow.state)
+    if context is None:
+        raise Unfollowable(f"{display_path(path)} reads the variable but cannot be parsed")
+    return context
+
+
+def _join_default(flow: ValueFlow, read: cst.Call) -> None:
+    """Another read's default joins the fix: renamed with it when it agrees."""
+    positional = [arg for arg in read.args if arg.keyword is None and not arg.star]
+    keyword = call_keywords(read).get("default")
+    default = positional[1].value if len(positional) > 1 else keyword.value if keyword else None
+    if default is not None:
+        join_literal(flow, default, f"the default at {flow.where(default)}")
+
+
+def join_literal(flow: ValueFlow, value: cst.BaseExpression, what: str) -> None:
+    """A literal that reaches the same requests: renamed with this fix, or the fix stays unsafe."""
+    state = flow.state
+    if value is state.node:
+        return
+    if isinstance(value, cst.Name) and value.value == "None":
+        return
+    match = flow.context.strings.whole_match(value) if isinstance(value, STRING_NODES) else None
+    why = disagreement(state, match)
+    if why is not None:
+        shown = f"`{literal_value(value)}`" if isinstance(value, STRING_NODES) else "a value"
+        state.blocked(Unfollowable(f"{what} is {shown}, which {why}", rename_only=match is not None))
+        return
+    assert match is not None and isinstance(value, STRING_NODES)
+    state.renamed.append((flow.context, value, match))
+
+
+def environment_reads(context: ModuleContext, names: frozenset[str]) -> list[cst.BaseExpression]:
+    """The reads of ``names`` in a module: calls as :func:`is_read_chain` knows them, and
+    ``os.environ["NAME"]`` subscripts that load."""
+    found: list[cst.BaseExpression] = []
+    for node in context.nodes_of(cst.Call):
+        assert isinstance(node, cst.Call)
+        if is_read_chain(attribute_chain(node.func)):
+            name = read_name(node)
+            if name is not None and name.upper() in names:
+                found.append(node)
+    for node in context.nodes_of(cst.Subscript):
+        assert isinstance(node, cst.Subscript)
+        if attribute_chain(node.value)[-1:] != ["environ"] or len(node.slice) != 1:
+            continue
+        element = node.slice[0].slice
+        if not isinstance(element, cst.Index) or not isinstance(element.value, STRING_NODES):
+            continue
+        name = literal_value(element.value)
+        loads = context.metadata_of(ExpressionContextProvider, node) is ExpressionContext.LOAD
+        if name is not None and name.upper() in names and loads:
+            found.append(node)
+    return found
+
+
+def _settings_fields_in(context: ModuleContext,
+                        uses: Sequence[EnvUse]) -> list[tuple[cst.ClassDef, cst.AnnAssign]]:
+    wanted = {tuple(use.what.split(".", 1)) for use in uses}
+    found: list[tuple[cst.ClassDef, cst.AnnAssign]] = []
+    for node in context.nodes_of(cst.ClassDef):
+        assert isinstance(node, cst.ClassDef)
+        for statement in node.body.body:
+            if not isinstance(statement, cst.SimpleStatementLine):
+                continue
+            for small in statement.body:
+                if isinstance(small, cst.AnnAssign) and isinstance(small.target, cst.Name) and \
+                        (node.name.value, small.target.value) in wanted:
+                    found.append((node, small))
+    return found
+
+
+def field_env_names(path: str, klass: str, name: str) -> frozenset[str] | None:
+    """The environment names of a settings field, worked out as the project's index does (from
+    its own module alone: no other file is read for it)."""
+    scanner = _scanned(path)
+    for use in scanner.uses if scanner is not None else ():
+        if use.kind == "field" and use.what == f"{klass}.{name}":
+            return use.names
+    return None
+
+
+# -- a `.env` finding: the same joined fix, planned from the file's side -------------------------
+
+
+def join_env_findings(document: Document, display: str, path: str, judgement: object) -> None:
+    """Give each DSM001 value of a `.env` file the fix joined to the code that reads it."""
+    from migrator.judgement import Judgement
+
+    assert isinstance(judgement, Judgement)
+    text = document.texts.get(None)
+    if text is None or judgement.project_root is None:
+        return
+    lines = LineIndex(text)
+    pieces = list(env_pieces(text))
+    joined: list[Finding] = []
+    for finding in document.findings:
+        planned = None
+        if finding.code == "DSM001" and finding.fix is not None:
+            planned = _planned_entry(finding, pieces, lines, text, display, path, judgement)
+        joined.append(planned or finding)
+    document.findings = joined
+
+
+def _planned_entry(finding: Finding, pieces: Sequence[Piece], lines: LineIndex, text: str, display: str,
+                   path: str, judgement: Judgement) -> Finding | None:
+    key: Piece | None = None
+    for piece in pieces:
+        if piece.kind == "key":
+            key = piece
+        elif piece.kind == "value" and \
+                lines.position(piece.start) == (finding.span.line, finding.span.column):
+            break
+    else:
+        return None
+    if key is None:
+        return None
+    catalog = judgement.catalog
+    match = catalog.match_whole(piece.value, gateway_module=catalog.is_gateway_text(text))
+    if match is None or not match.model.is_retired:
+        return None
+    plan = plan_env_value(path, display, finding.span.line, piece, key.value, match, judgement)
+    if plan is None:
+        return None
+    if plan.fix is not None and plan.fix.applicability == "safe":
+        return replace(finding, fix=plan.fix, unfixable_reason=None, requests=plan.requests)
+    fix = plan.fix if plan.fix is not None and plan.fix.edits else finding.fix
+    return replace(finding, fix=fix, unfixable_reason=plan.unfixable_reason, requests=plan.requests)
+
+
+def plan_env_value(path: str, display: str, line: int, piece: Piece, name: str, match: ModelMatch,
+                   judgement: Judgement) -> FixPlan | None:
+    """The fix of a `.env` value: None when no Python read of the variable is in the project."""
+    from migrator.fixes import plan_joined_fix, project_of
+
+    real = os.path.realpath(path)
+    origin = _value_as_module(display, line, match, judgement)
+    if origin is None:
+        return None
+    project = project_of(origin)
+    names = frozenset({name.upper()})
+    if project is None or not env_index(project).reads_of(names):
+        return None
+    node = _only_string(origin)
+    target = judgement.successor_of(match.model)
+    rename = (TextEdit(piece.start, piece.end, match.respell(target)),)
+
+    def follow(flow: ValueFlow) -> list[Reached]:
+        return join_variable(flow, names, 0, skip=None, where=f"`{name}` ({display}:{line})")
+
+    plan = plan_joined_fix(origin, node, match, rename, follow)
+    if plan.fix is None:
+        return plan
+    own = tuple(edit for edit in plan.fix.edits if edit.path != real)  # the rename says it already
+    inputs = tuple((p, d) for p, d in plan.fix.inputs if p != real)
+    return replace(plan, fix=replace(plan.fix, edits=own, inputs=inputs))
+
+
+def _value_as_module(display: str, line: int, match: ModelMatch,
+                     judgement: Judgement) -> ModuleContext | None:
+    """A one-string module standing for the `.env` value: where the follow starts."""
+    from libcst.metadata import MetadataWrapper
+
+    from migrator.context import ModuleContext
+    from migrator.judgement import Location
+    from migrator.parsing import parse_module
+
+    text = "\n" * (line - 1) + f'"{match.spelled}"\n'
+    try:
+        module = parse_module(text)
+    except cst.ParserSyntaxError:
+        return None
+    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+    return ModuleContext(module, wrapper, text, Location(display), judgement)
+
+
+def _only_string(context: ModuleContext) -> cst.SimpleString:
+    statement = context.module.body[-1]
+    assert isinstance(statement, cst.SimpleStatementLine)
+    expression = statement.body[0]
+    assert isinstance(expression, cst.Expr) and isinstance(expression.value, cst.SimpleString)
+    return expression.value
