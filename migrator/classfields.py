@@ -33,6 +33,7 @@ from libcst.metadata import ExpressionContext, ExpressionContextProvider, Global
 
 from migrator.context import STRING_NODES, ModelSource, attribute_chain, call_keywords
 from migrator.flow import (
+    EXTENSIONS,
     Reached,
     ValueFlow,
     _attribute_use,
@@ -615,3 +616,7 @@ def _names_in(node: cst.CSTNode) -> list[cst.Name]:
                 found.append(cst.Name(value))
         stack.extend(current.children)
     return found
+
+
+EXTENSIONS.class_field = flows_of_class_field
+EXTENSIONS.settings_field = flows_of_settings_field

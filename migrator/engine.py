@@ -133,7 +133,7 @@ def analyse_bytes(candidate: Candidate, data: bytes, plan: Plan) -> tuple[FileOu
         judgement = judgement_for(plan)
         document = reader.read(data, request, judgement)
         if candidate.kind == "env" and plan.project_root is not None and document.findings:
-            from migrator.environment import join_env_findings
+            from migrator.envjoin import join_env_findings
 
             join_env_findings(document, candidate.display, os.fspath(candidate.path), judgement)
     if record:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import libcst as cst
 
+from migrator import classfields, environment  # noqa: F401  (they register their follows)
 from migrator.catalog import ModelMatch
 from migrator.context import ModuleContext
 from migrator.distinctions import Distinction, Distinctions

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -45,6 +45,38 @@ from migrator.switch import Unfollowable
 from migrator.tables import TableCheck, looked_up_name, table_named
 
 _N = TypeVar("_N", bound=cst.CSTNode)
+
+
+@dataclass
+class FlowExtensions:
+    """Follows written in their own modules, which import this one: each registers itself here
+    when imported (``migrator.fixes`` imports them all), so this module never imports them."""
+
+    class_field: Callable[[ValueFlow, cst.CSTNode, int], list[Reached] | None] | None = None
+    environment_read: Callable[[ValueFlow, cst.Call, int], list[Reached]] | None = None
+    settings_field: Callable[[ValueFlow, cst.ClassDef, cst.AnnAssign, int], list[Reached]] | None = None
+
+    def follow_class_field(self, flow: ValueFlow, expr: cst.CSTNode, depth: int) -> list[Reached] | None:
+        return _registered(self.class_field, "class_field")(flow, expr, depth)
+
+    def follow_environment_read(self, flow: ValueFlow, call: cst.Call, depth: int) -> list[Reached]:
+        return _registered(self.environment_read, "environment_read")(flow, call, depth)
+
+    def follow_settings_field(self, flow: ValueFlow, klass: cst.ClassDef, statement: cst.AnnAssign,
+                              depth: int) -> list[Reached]:
+        return _registered(self.settings_field, "settings_field")(flow, klass, statement, depth)
+
+
+_F = TypeVar("_F")
+
+
+def _registered(hook: _F | None, name: str) -> _F:
+    if hook is None:
+        raise RuntimeError(f"the `{name}` follow is not registered: import migrator.fixes first")
+    return hook
+
+
+EXTENSIONS = FlowExtensions()
 MAX_DEPTH = 8  # how many bindings a value may pass through before we stop following it
 # Classes whose class-level assignments are per-instance defaults (a constructor keyword).
 FIELD_DECORATORS = ("dataclass", "define", "frozen", "mutable")
@@ -128,9 +160,7 @@ class ValueFlow:
         """Every request this expression's value reaches; raises when a use is not followed."""
         if depth > MAX_DEPTH:
             raise Unfollowable(f"the value passes through too many names (at {self.where(expr)})")
-        from migrator.classfields import flows_of_class_field
-
-        declared = flows_of_class_field(self, expr, depth)
+        declared = EXTENSIONS.follow_class_field(self, expr, depth)
         if declared is not None:
             return declared
         parent = self.index.parent(expr)
@@ -218,9 +248,7 @@ class ValueFlow:
             raise Unfollowable(f"the value is passed to something the tool cannot follow "
                                f"({self.where(argument)})")
         if self.index.env_default(call) is expr:
-            from migrator.environment import flows_of_environment_read
-
-            return flows_of_environment_read(self, call, depth)
+            return EXTENSIONS.follow_environment_read(self, call, depth)
         request = self.index.request_for(call)
         if request is not None and request.model_expr is expr:
             return [self._reached(request)]

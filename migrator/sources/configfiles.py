@@ -11,12 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
-from migrator.decoding import DecodeError, decode_utf8_text
-from migrator.findings import Finding, TextEdit
-from migrator.judgement import Judgement
-from migrator.lines import LineIndex
-from migrator.sources.base import Document, ReadRequest
-from migrator.sources.configsyntax import (
+from migrator.configsyntax import (
     Piece,
     TomlSyntaxError,
     env_pieces,
@@ -24,7 +19,12 @@ from migrator.sources.configsyntax import (
     json_pieces,
     toml_pieces,
 )
-from migrator.sources.jsonspan import JsonSyntaxError
+from migrator.decoding import DecodeError, decode_utf8_text
+from migrator.findings import Finding, TextEdit
+from migrator.jsonspan import JsonSyntaxError
+from migrator.judgement import Judgement
+from migrator.lines import LineIndex
+from migrator.sources.base import Document, ReadRequest
 from migrator.suppressions import Suppressions
 
 

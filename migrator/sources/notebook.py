@@ -21,10 +21,10 @@ from typing import Any
 
 from migrator.decoding import Decoded, DecodeError, decode_utf8_text
 from migrator.findings import Finding, TextEdit, reported_cell
+from migrator.jsonspan import JArray, JObject, JsonSyntaxError, JString, parse_json
 from migrator.judgement import Judgement, Location
 from migrator.lines import LineIndex
 from migrator.sources.base import Document, ReadRequest
-from migrator.sources.jsonspan import JArray, JObject, JsonSyntaxError, JString, parse_json
 from migrator.suppressions import Suppressions
 from migrator.textanalysis import mention_findings
 
