@@ -38,11 +38,10 @@ from migrator.flow import (
     ValueFlow,
     _attribute_use,
     _reaches_other_attribute,
-    display_path,
     load_context,
 )
 from migrator.libraries import BY_CALLABLE, Library
-from migrator.project import Project
+from migrator.project import Project, display_path
 from migrator.strings import literal_value
 from migrator.switch import Unfollowable
 

@@ -101,6 +101,18 @@ def needs_analysis(data: bytes, catalog: Catalog) -> bool:
     return catalog.might_match(data) or data.startswith(_WIDE_BOMS) or b"\0" in data[:4]
 
 
+def _read_by_the_project(document: Document, plan: Plan) -> bool:
+    """Is a variable of this `.env` read by the project's Python code (found with ``ast``)?"""
+    from migrator.envreads import read_by_the_project
+    from migrator.project import project_at
+
+    text = document.texts.get(None)
+    if plan.project_root is None or text is None:
+        return False
+    index_dir = None if plan.cache_dir is None else os.fspath(plan.cache_dir)
+    return read_by_the_project(text, project_at(os.fspath(plan.project_root), plan.public_api, index_dir))
+
+
 def judgement_for(plan: Plan) -> object:
     from migrator.judgement import Judgement
 
@@ -132,8 +144,8 @@ def analyse_bytes(candidate: Candidate, data: bytes, plan: Plan) -> tuple[FileOu
         reader = import_module(READERS[candidate.kind])
         judgement = judgement_for(plan)
         document = reader.read(data, request, judgement)
-        if candidate.kind == "env" and plan.project_root is not None and document.findings:
-            from migrator.envjoin import join_env_findings
+        if candidate.kind == "env" and document.findings and _read_by_the_project(document, plan):
+            from migrator.envjoin import join_env_findings  # the value flow: libcst
 
             join_env_findings(document, candidate.display, os.fspath(candidate.path), judgement)
     if record:

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from migrator.configsyntax import Piece, env_pieces
-from migrator.environment import env_index, join_variable
+from migrator.environment import join_variable
+from migrator.envreads import env_index
 from migrator.findings import Finding, TextEdit
 from migrator.fixes import FixPlan, plan_joined_fix, project_of
 from migrator.flow import Reached, ValueFlow

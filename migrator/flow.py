@@ -39,7 +39,7 @@ from migrator.distinctions import assigns, class_assignments
 from migrator.findings import TextEdit
 from migrator.judgement import Judgement, Location
 from migrator.libraries import PAYLOAD_KEYWORDS, PAYLOAD_METHODS
-from migrator.project import ImportBinding, Project
+from migrator.project import ImportBinding, Project, display_path
 from migrator.strings import StringNode
 from migrator.switch import Unfollowable
 from migrator.tables import TableCheck, looked_up_name, table_named
@@ -811,10 +811,6 @@ class FlowLoader:
 # -- other files -----------------------------------------------------------------------------
 
 
-def display_path(real: str) -> str:
-    """A path as reports show it: relative to the current directory when below it."""
-    relative = os.path.relpath(real)
-    return (real if relative.startswith("..") else relative).replace(os.sep, "/")
 
 
 def load_context(path: str, judgement: Judgement, state: FlowState) -> ModuleContext | None:

@@ -363,3 +363,9 @@ def project_at(root: str, public_packages: tuple[str, ...] = (),
     return Project(os.path.realpath(root), tuple(by_kind["python"]), public_packages,
                    index_dir=index_dir, env_files=tuple(by_kind["env"]),
                    other_files=tuple(by_kind["other"]))
+
+
+def display_path(real: str) -> str:
+    """A path as reports show it: relative to the current directory when below it."""
+    relative = os.path.relpath(real)
+    return (real if relative.startswith("..") else relative).replace(os.sep, "/")

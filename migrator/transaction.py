@@ -158,7 +158,7 @@ def _touched(origin: str, fix: Fix) -> set[str]:
 
 
 def _display(real: str) -> str:
-    from migrator.flow import display_path
+    from migrator.project import display_path
 
     return display_path(real)
 

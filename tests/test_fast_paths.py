@@ -218,12 +218,22 @@ def test_a_hit_imports_libcst_so_the_probe_can_see_it(clean_tree: Path) -> None:
 
 @pytest.mark.parametrize("name", [".env", "settings.yaml", "config.toml", "app.json"])
 def test_checking_a_config_file_with_findings_never_imports_libcst(clean_tree: Path, name: str) -> None:
-    """Config readers and their rules' value hooks are libcst-free: only Python needs a parse."""
-    body = {".env": "MODEL=deepseek-chat\n", "settings.yaml": "model: deepseek-chat\n",
+    """Config readers and their rules' value hooks are libcst-free: only Python needs a parse.
+
+    (A `.env` variable the project's code reads is followed into that code, which needs
+    libcst: the clean tree reads `MODEL`, so the `.env` here sets another variable.)
+    """
+    body = {".env": "LLM_MODEL=deepseek-chat\n", "settings.yaml": "model: deepseek-chat\n",
             "config.toml": 'model = "deepseek-chat"\n', "app.json": '{"model": "deepseek-chat"}\n'}
     (clean_tree / name).write_text(body[name])
     assert probe_imports("check", "--workers", "1", "--output-format", "concise", name,
                          cwd=clean_tree) == "exit 1 heavy -"
+
+
+def test_a_env_variable_the_code_reads_is_followed_into_the_code(clean_tree: Path) -> None:
+    (clean_tree / ".env").write_text("MODEL=deepseek-chat\n")  # the clean tree reads MODEL
+    assert probe_imports("check", "--workers", "1", "--output-format", "concise", ".env",
+                         cwd=clean_tree) == "exit 1 heavy libcst"
 
 
 def test_the_prefilter_knows_the_wide_byte_order_marks_the_decoder_knows() -> None:
