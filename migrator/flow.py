@@ -123,13 +123,8 @@ class ValueFlow:
             return []
         if isinstance(parent, cst.DictElement) and parent.value is expr:
             return self._flows_from_dict_value(parent, expr)
-        if isinstance(parent, cst.Assign) and parent.value is expr:
-            if len(parent.targets) == 1 and isinstance(parent.targets[0].target, cst.Name):
-                return self._flows_of_name(parent.targets[0].target, depth)
-            raise Unfollowable(f"the value is assigned to something other than one name at "
-                               f"{self.where(parent)}")
-        if isinstance(parent, cst.AnnAssign) and parent.value is expr and isinstance(parent.target, cst.Name):
-            return self._flows_of_name(parent.target, depth)
+        if isinstance(parent, (cst.Assign, cst.AnnAssign)) and parent.value is expr:
+            return self._flows_of_store(parent, depth)
         if isinstance(parent, cst.Param) and parent.default is expr:
             return self.flows_into_parameter(parent, depth)
         tested = self.test_of(expr)
@@ -139,6 +134,19 @@ class ValueFlow:
         raise Unfollowable(f"{_source_name(expr)} is used where the tool cannot tell which request "
                            f"it reaches ({self.where(expr)})", plain=not isinstance(
                                parent, (cst.Element, cst.Return, cst.Yield)))
+
+    def _flows_of_store(self, statement: cst.Assign | cst.AnnAssign, depth: int) -> list[Reached]:
+        """``name = value`` or ``self.attr = value``: the uses of what the value is stored in."""
+        targets = [t.target for t in statement.targets] if isinstance(statement, cst.Assign) \
+            else [statement.target]
+        if len(targets) == 1 and isinstance(targets[0], cst.Name):
+            return self._flows_of_name(targets[0], depth)
+        if len(targets) == 1 and isinstance(targets[0], cst.Attribute):
+            from migrator.attributes import flows_of_instance_attribute
+
+            return flows_of_instance_attribute(self, targets[0], depth)
+        raise Unfollowable(f"the value is assigned to something other than one name at "
+                           f"{self.where(statement)}")
 
     def _reached(self, request: Request) -> Reached:
         reached = Reached(request, self.context)
@@ -514,7 +522,7 @@ class ValueFlow:
         if project.is_public(module) and not exported.startswith("_"):
             raise Unfollowable(f"`{exported}` is public API of `{module}` (`public-api` setting): "
                                "callers outside the project may pass other values")
-        for binding in project.importers(module, exported):
+        for binding in project.bindings(module, exported):  # re-exports too: callers import them
             if binding.importer == path:
                 continue
             if binding.kind == "star":

@@ -1,0 +1,128 @@
+"""Variants of the fixture projects that must not keep their safe fix: one change each.
+
+Each case copies a project's ``before/`` tree, applies a few text replacements (or adds a
+file), and asks the real CLI for the DSM001 finding at one place: its applicability, and
+that the reason names the use that decides it. Cases that stay safe show which uses the
+flows accept as harmless.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import FIXTURES, run_cli
+
+PROJECTS = FIXTURES / "projects"
+
+
+@dataclass(frozen=True)
+class Variant:
+    id: str
+    project: str
+    finding: tuple[str, int]  # path, line of the DSM001 finding asked about
+    applicability: str  # safe | unsafe | none
+    reason: tuple[str, ...] = ()
+    replace: tuple[tuple[str, str, str], ...] = ()  # (path, old, new): old must occur once
+    add: dict[str, str] = field(default_factory=dict)  # new files
+
+
+def finding_of(root: Path, path: str, line: int) -> dict[str, Any]:
+    result = run_cli("check", "--output-format", "json", "--no-progress", "--no-cache",
+                     "--exit-zero", cwd=root)
+    assert result.returncode == 0, result.stderr.decode()
+    findings = [f for f in json.loads(result.stdout)["findings"]
+                if f["code"] == "DSM001" and f["path"] == path and f["line"] == line]
+    assert len(findings) == 1, findings
+    found: dict[str, Any] = findings[0]
+    return found
+
+
+def build(variant: Variant, tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    shutil.copytree(PROJECTS / variant.project / "before", root)
+    for path, old, new in variant.replace:
+        text = (root / path).read_text(encoding="utf-8")
+        assert text.count(old) == 1, (path, old)
+        (root / path).write_text(text.replace(old, new), encoding="utf-8")
+    for path, text in variant.add.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text, encoding="utf-8")
+    return root
+
+
+BOT, CLI = "chatbot/bot.py", "chatbot/cli.py"
+SESSION = '    bot = Bot(persona="the help desk of a bike shop")\n'
+REPLY = "    def reply(self, text: str) -> str:\n"
+
+SELF_ATTRIBUTE = [
+    Variant("instance-attribute-set-from-outside", "self_attribute", (BOT, 7), "unsafe",
+            ("`Bot.model` is set again at chatbot/cli.py:6",),
+            replace=((CLI, SESSION, SESSION + '    bot.model = "deepseek-reasoner"\n'),)),
+    Variant("attribute-set-on-an-unknown-object", "self_attribute", (BOT, 7), "unsafe",
+            ("`obj.model` is set at chatbot/tune.py:2",),
+            add={"chatbot/tune.py": 'def tune(obj):\n    obj.model = "deepseek-v4-pro"\n'}),
+    Variant("attribute-set-by-name", "self_attribute", (BOT, 7), "unsafe",
+            ("by name at chatbot/tune.py:2",),
+            add={"chatbot/tune.py": "def tune(obj, key, value):\n    setattr(obj, key, value)\n"}),
+    Variant("attribute-set-again-in-a-method", "self_attribute", (BOT, 7), "unsafe",
+            ("`Bot.model` is set again at chatbot/bot.py:13",),
+            replace=((BOT, REPLY, REPLY.replace("reply", "use") +
+                      '        self.model = "deepseek-reasoner"\n\n' + REPLY),)),
+    Variant("attribute-defined-in-the-class-body", "self_attribute", (BOT, 9), "unsafe",
+            ("`Bot` defines `model` in its body",),
+            replace=((BOT, "class Bot:\n", 'class Bot:\n    model = "deepseek-v4-pro"\n\n'),)),
+    Variant("subclass-elsewhere", "self_attribute", (BOT, 7), "unsafe",
+            ("`Tutor` subclasses `Bot` (chatbot/tutor.py:4)",),
+            add={"chatbot/tutor.py": "from .bot import Bot\n\n\nclass Tutor(Bot):\n    pass\n"}),
+    Variant("class-handed-on", "self_attribute", (BOT, 7), "unsafe",
+            ("`Bot` is handed on as a value at chatbot/registry.py:3",),
+            add={"chatbot/registry.py": "from chatbot import Bot\n\nMAKERS = {\"bot\": Bot}\n"}),
+    Variant("class-with-a-library-base", "self_attribute", (BOT, 10), "unsafe",
+            ("`Bot` is built on `Base`",),
+            replace=((BOT, "class Bot:\n", "from base import Base\n\n\nclass Bot(Base):\n"),)),
+    Variant("instantiated-through-re-export-with-another-model", "self_attribute", (BOT, 7), "unsafe",
+            ("`__init__` gets another `model` at chatbot/cli.py:5",),
+            replace=((CLI, 'Bot(persona=', 'Bot(model=pick(), persona='),)),
+    Variant("instantiated-with-reasoner", "self_attribute", (BOT, 7), "unsafe",
+            ("chatbot/cli.py:5", "deepseek-reasoner"),
+            replace=((CLI, 'Bot(persona=', 'Bot(model="deepseek-reasoner", persona='),)),
+    Variant("attribute-compared", "self_attribute", (BOT, 7), "unsafe",
+            ("compared",),
+            replace=((BOT, REPLY, REPLY + '        if self.model == "x":\n            return ""\n'),)),
+    Variant("attribute-read-on-an-unknown-object", "self_attribute", (BOT, 7), "unsafe",
+            ("`cfg.model` is read at chatbot/show.py:2",),
+            add={"chatbot/show.py": "def show(cfg):\n    return cfg.model\n"}),
+    Variant("instance-attribute-printed", "self_attribute", (BOT, 7), "safe",
+            replace=((CLI, SESSION, SESSION + "    print(bot.model)\n"),)),
+    Variant("response-model-and-other-classes", "self_attribute", (BOT, 7), "safe",
+            replace=((BOT, "        answer = ", "        print(response.model)\n        answer = "),),
+            add={"chatbot/other.py": "class Other:\n    def __init__(self):\n        self.model = 1\n\n"
+                                     "    def get(self):\n        return self.model\n"}),
+]
+
+# A re-exported wrapper: its callers import it from the package, not from its module.
+REEXPORT = [
+    Variant("wrapper-caller-through-re-export", "wrapper_default", ("agents/llm.py", 6), "unsafe",
+            ("a value the tool cannot follow",),
+            add={"agents/__init__.py": "from .llm import make_llm\n",
+                 "agents/extra.py": "from agents import make_llm\n\nLLM = make_llm(model=pick())\n"}),
+]
+
+
+@pytest.mark.parametrize("variant", SELF_ATTRIBUTE + REEXPORT, ids=lambda v: v.id)
+def test_variant(variant: Variant, tmp_path: Path) -> None:
+    root = build(variant, tmp_path)
+    finding = finding_of(root, *variant.finding)
+    fix = finding.get("fix")
+    applicability = fix["applicability"] if fix else "none"
+    reason = "\n".join(part for part in (finding.get("message"), (fix or {}).get("description"),
+                                         finding.get("unfixable_reason")) if part)
+    assert applicability == variant.applicability, reason
+    missing = [fragment for fragment in variant.reason if fragment not in reason]
+    assert not missing, f"reason lacks {missing}: {reason}"
