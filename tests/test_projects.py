@@ -46,9 +46,7 @@ NOT_FOLLOWED_YET = {
     "notebook_cells": "a notebook's cells are not yet read as one program",
     "pricing_table_merge": "literal lookups of a table do not name the table's collision",
     "pricing_table_tests": "the consistent rename of a table's keys and their literal lookups",
-    "settings_dict": "a settings dict's entries are not followed to `SETTINGS[...]` reads",
     "settings_pydantic": "pydantic-settings fields and their env sources are not followed",
-    "wrapper_kwargs_forward": "the switch at the callers of a `**kwargs`-forwarding wrapper",
 }
 # The tests of those projects that already pass (their unsafe tree, or the tree left as it was).
 PASSING_ALREADY = {
