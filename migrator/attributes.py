@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 HOOKS = frozenset({"__setattr__", "__getattribute__", "__set_name__", "__init_subclass__"})
 PLAIN_BASES = frozenset({"object"})
 TYPE_TESTS = frozenset({"isinstance", "issubclass"})
-DYNAMIC_ACCESS = frozenset({"setattr", "delattr", "getattr"})
+DYNAMIC_ACCESS = frozenset({"setattr", "delattr", "getattr", "vars"})
 
 Receiver = Literal["ours", "other", "unknown"]
 
@@ -58,7 +58,7 @@ class _Touch:
 
     node: cst.CSTNode  # the `x.attr` attribute, or the `setattr(...)` call
     receiver: cst.BaseExpression
-    access: Literal["load", "store", "dynamic"]
+    access: Literal["load", "store", "dynamic", "vars"]
 
 
 class InstanceAttribute:
@@ -91,10 +91,10 @@ class InstanceAttribute:
 
     def _follow(self, there: ValueFlow, touch: _Touch, depth: int) -> list[Reached]:
         kind = self._receiver(there, touch.receiver)
-        if kind == "other":
-            return []
+        if kind == "other" or (touch.access == "vars" and kind == "unknown"):
+            return []  # `vars(args)` of an argparse namespace: not worth blocking every flow for
         shown = _dotted(touch.receiver) or "an object"
-        if touch.access == "dynamic":
+        if touch.access in ("dynamic", "vars"):
             raise Unfollowable(f"`{shown}` has its attributes set or read by name at "
                                f"{there.where(touch.node)}: `.{self.name}` may be among them")
         if kind == "unknown":
@@ -276,7 +276,7 @@ class InstanceAttribute:
 # -- the project's attribute mentions, scanned once -----------------------------------------------
 
 _ATTRIBUTE = re.compile(rb"\.[ \t]*(?:\\\r?\n[ \t]*)?([A-Za-z_][A-Za-z0-9_]*)")
-_DYNAMIC = re.compile(rb"\b(?:setattr|delattr|getattr)[ \t]*\(")
+_DYNAMIC = re.compile(rb"\b(?:setattr|delattr|getattr|vars)[ \t]*\(")
 
 
 @dataclass
@@ -287,7 +287,7 @@ class AttributeIndex:
     dynamic: set[str]
 
     def files_touching(self, name: str) -> list[str]:
-        return sorted(self.by_name.get(name, set()) | self.dynamic)
+        return sorted(self.by_name.get(name, set()) | self.by_name.get("__dict__", set()) | self.dynamic)
 
 
 _INDEXES: dict[int, tuple[Project, AttributeIndex]] = {}
@@ -321,6 +321,9 @@ def _touches(context: ModuleContext, name: str) -> Iterator[_Touch]:
     """Every ``x.name`` in the module, and every ``setattr``/``getattr`` that may be one."""
     for node in context.nodes_of(cst.Attribute):
         assert isinstance(node, cst.Attribute)
+        if node.attr.value == "__dict__":
+            yield _Touch(node, node.value, "dynamic")  # `obj.__dict__.update(...)`, `[...] = `
+            continue
         if node.attr.value != name or _inside(context, node, (cst.Import, cst.ImportFrom)):
             continue
         how = context.metadata_of(ExpressionContextProvider, node)
@@ -331,6 +334,10 @@ def _touches(context: ModuleContext, name: str) -> Iterator[_Touch]:
         if not (isinstance(node.func, cst.Name) and node.func.value in DYNAMIC_ACCESS):
             continue
         plain = [arg.value for arg in node.args if arg.keyword is None and not arg.star]
+        if node.func.value == "vars":
+            if plain:
+                yield _Touch(node, plain[0], "vars")
+            continue
         if len(plain) < 2:
             yield _Touch(node, node, "dynamic")
             continue

@@ -265,6 +265,9 @@ class DictEntry:
             if isinstance(call, cst.Call) and parent.keyword is None and _is_print_or_log(call):
                 flow.state.shown += 1
                 return []
+        if isinstance(parent, cst.StarredDictElement):
+            raise Unfollowable(f"`**{held}` at {where} copies its entries into another dict the tool "
+                               "does not follow")
         if isinstance(parent, cst.Arg) and parent.star == "**":
             raise Unfollowable(f"`**{held}` at {where} spreads its entries into a call the tool "
                                "cannot follow")

@@ -30,6 +30,7 @@ from migrator.switch import Unfollowable, thinking_switch_edits
 
 if TYPE_CHECKING:
     from migrator.flow import Reached, ValueFlow
+    from migrator.project import ImportBinding
     from migrator.rules.base import ModuleContext
 
 
@@ -111,7 +112,7 @@ def call_sites(flow: ValueFlow, entry: Entry) -> list[tuple[ModuleContext, cst.C
         if passed is False:
             raise Unfollowable(f"the call of `{function.name.value}` at {where} unpacks arguments: "
                                f"it may pass its own `{entry.param.name.value}`")
-        if not _calls_function(context, call, function, entry.context):
+        if not _calls_function(flow, context, call, function, entry.context):
             raise Unfollowable(f"the call at {where} may be one of `{function.name.value}`: the tool "
                                "cannot tell")
         if passed is None:
@@ -122,22 +123,40 @@ def call_sites(flow: ValueFlow, entry: Entry) -> list[tuple[ModuleContext, cst.C
     return sites
 
 
-def _calls_function(context: ModuleContext, call: cst.Call, function: cst.FunctionDef,
+def _calls_function(flow: ValueFlow, context: ModuleContext, call: cst.Call, function: cst.FunctionDef,
                     home: ModuleContext) -> bool:
-    """The call's name is bound to the function: defined here, or imported (the import was
-    found by the project model; ``module.function`` through an imported module)."""
+    """The call's name is bound to the function: defined here, or imported from its module by
+    name (``chat(...)``) or as a module (``llm.chat(...)``), as the project model found."""
     func = call.func
-    if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
-        return func.attr.value == function.name.value and context is not home and \
-            any(isinstance(a, ImportAssignment) for a in context.requests.assignments_of(func.value))
-    if not isinstance(func, cst.Name):
-        return False
-    assignments = context.requests.assignments_of(func)
-    if len(assignments) != 1:
-        return False
     if context is home:
-        return assignments[0].node is function
-    return isinstance(assignments[0], ImportAssignment)
+        if not isinstance(func, cst.Name):
+            return False
+        assignments = context.requests.assignments_of(func)
+        return len(assignments) == 1 and assignments[0].node is function
+    name = func if isinstance(func, cst.Name) else \
+        func.value if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and \
+        func.attr.value == function.name.value else None
+    if name is None or len(context.requests.assignments_of(name)) != 1 or \
+            not isinstance(context.requests.assignments_of(name)[0], ImportAssignment):
+        return False
+    kind = "name" if name is func else "module"
+    return any(binding.kind == kind and binding.local == name.value
+               for binding in _bindings_in(flow, home, function, context))
+
+
+def _bindings_in(flow: ValueFlow, home: ModuleContext, function: cst.FunctionDef,
+                 context: ModuleContext) -> list[ImportBinding]:
+    """The imports of the function (or of its module) that the module of ``context`` holds."""
+    from migrator.flow import ValueFlow
+
+    project = flow.state.project
+    home_path = ValueFlow(home, flow.state).real_path_or_foreign
+    path = ValueFlow(context, flow.state).real_path_or_foreign
+    module = project.module_of(home_path) if project is not None and home_path is not None else None
+    if project is None or module is None or path is None:
+        return []
+    return [binding for binding in project.bindings(module, function.name.value)
+            if binding.importer == path]
 
 
 def _enclosing_function(context: ModuleContext, node: cst.CSTNode) -> cst.FunctionDef | None:
