@@ -54,7 +54,7 @@ class ModelSource:
 
     literal: StringNode | None = None  # the string literal that names it, wherever it is
     match: ModelMatch | None = None
-    via: str = "literal"  # literal | constant | attribute | parameter | env-default | unknown
+    via: str = "literal"  # literal | constant | attribute | parameter | env-default | followed | unknown
 
 
 @dataclass
@@ -268,12 +268,17 @@ class RequestIndex:
                 return positional[library.model_position].value
         return None
 
-    def _payload_request(self, node: cst.Dict) -> Request | None:
+    def followed_payload(self, node: cst.Dict, source: ModelSource) -> Request | None:
+        """A JSON body whose ``"model"`` is a value followed from elsewhere (a settings entry,
+        an imported constant) that this module alone cannot resolve."""
+        return self._payload_request(node, source)
+
+    def _payload_request(self, node: cst.Dict, source: ModelSource | None = None) -> Request | None:
         entries = dict_entries(node)
         model_entry = entries.get("model")
         if model_entry is None:
             return None
-        source = self.model_source(model_entry.value)
+        source = source or self.model_source(model_entry.value)
         if source.match is None:
             return None
         library = LITELLM_PARAMS if self._is_litellm_params(node) else HTTP_PAYLOAD
@@ -289,6 +294,17 @@ class RequestIndex:
         )
         self._describe(request)
         return request
+
+    def thinking_at(self, node: cst.Call, library: Library) -> Thinking:
+        """The thinking state a call's own keywords set in ``library``'s spelling: the call of
+        a wrapper that forwards its keyword arguments to a request of that library."""
+        request = Request(
+            node=node, library=library, confident=True,
+            arguments={name: arg.value for name, arg in call_keywords(node).items()},
+            model_expr=None, source=ModelSource(via="unknown"), thinking=Thinking("default"),
+            has_unpacked_kwargs=any(arg.star == "**" for arg in node.args))
+        self._describe(request)
+        return request.thinking
 
     def routes_through_litellm(self, node: cst.CSTNode) -> bool:
         """A model string given to LiteLLM or DSPy, in a Router's ``litellm_params``, or

@@ -31,6 +31,7 @@ from migrator.context import ModuleContext
 from migrator.distinctions import Distinction, Distinctions
 from migrator.findings import Fix, RequestRef, TextEdit
 from migrator.flow import FlowLoader, FlowState, Reached, ValueFlow
+from migrator.forwarding import call_site_edits
 from migrator.project import Project, project_at
 from migrator.strings import StringNode
 from migrator.switch import Unfollowable, thinking_switch_edits
@@ -175,7 +176,7 @@ class _Planner:
     def _requests(self) -> tuple[RequestRef, ...]:
         seen: dict[tuple[str, int, int], RequestRef] = {}
         for found in self.state.reached:
-            span = found.context.node_span(found.request.node)
+            span = found.context.node_span(found.sent_at)
             ref = RequestRef(found.context.location.path, span.line, span.column,
                              found.request.library.label)
             seen.setdefault((ref.path, ref.line, ref.column), ref)
@@ -298,10 +299,12 @@ class _Planner:
             raise Unfollowable(f"the call is recognised as {request.library.label} only by its shape")
         if request.library.no_switch:
             raise Unfollowable(request.library.no_switch)
-        if state == "unknown" or request.has_unpacked_kwargs:
-            raise Unfollowable("thinking may be set by `**kwargs` or an expression at the request")
         quote = "'" if isinstance(self.node, cst.SimpleString) and self.node.quote == "'" else '"'
         wanted = "disabled" if self.disable else "enabled"
+        if request.has_unpacked_kwargs and found.entry is not None:
+            return call_site_edits(ValueFlow(found.context, self.state), found, wanted, quote)
+        if state == "unknown" or request.has_unpacked_kwargs:
+            raise Unfollowable("thinking may be set by `**kwargs` or an expression at the request")
         edits = thinking_switch_edits(found.context, request.node, request.library, wanted, quote)
         path = self.state.real_path_of(found.context)
         if path is None:

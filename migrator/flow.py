@@ -29,6 +29,7 @@ from libcst.metadata import (
 from migrator.catalog import ModelMatch
 from migrator.context import (
     STRING_NODES,
+    ModelSource,
     ModuleContext,
     Request,
     RequestIndex,
@@ -37,10 +38,11 @@ from migrator.context import (
 )
 from migrator.distinctions import assigns, class_assignments
 from migrator.findings import TextEdit
+from migrator.forwarding import Entry, forwarded_kwargs
 from migrator.judgement import Judgement, Location
 from migrator.libraries import PAYLOAD_KEYWORDS, PAYLOAD_METHODS
 from migrator.project import ImportBinding, Project, display_path
-from migrator.strings import StringNode
+from migrator.strings import StringNode, literal_value
 from migrator.switch import Unfollowable
 from migrator.tables import TableCheck, looked_up_name, table_named
 
@@ -91,6 +93,12 @@ class Reached:
 
     request: Request
     context: ModuleContext
+    at: cst.CSTNode | None = None  # where it is sent, when elsewhere than its node (a JSON body's post)
+    entry: Entry | None = None  # the project function parameter the value entered last
+
+    @property
+    def sent_at(self) -> cst.CSTNode:
+        return self.at or self.request.node
 
 
 @dataclass
@@ -114,6 +122,7 @@ class FlowState:
     # the same requests moves with it (another read's default, a `.env` value: environment.py).
     renamed: list[tuple[ModuleContext, StringNode, ModelMatch]] = field(default_factory=list)
     extra_edits: list[TextEdit] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)  # the parameters being followed, innermost last
 
     def blocked(self, why: Unfollowable) -> None:
         if why.merges or why.rename_only:
@@ -170,14 +179,9 @@ class ValueFlow:
             self.state.shown += 1
             return []
         if isinstance(parent, cst.DictElement) and parent.value is expr:
-            return self._flows_from_dict_value(parent, expr)
-        if isinstance(parent, cst.Assign) and parent.value is expr:
-            if len(parent.targets) == 1 and isinstance(parent.targets[0].target, cst.Name):
-                return self._flows_of_name(parent.targets[0].target, depth)
-            raise Unfollowable(f"the value is assigned to something other than one name at "
-                               f"{self.where(parent)}")
-        if isinstance(parent, cst.AnnAssign) and parent.value is expr and isinstance(parent.target, cst.Name):
-            return self._flows_of_name(parent.target, depth)
+            return self._flows_from_dict_value(parent, expr, depth)
+        if isinstance(parent, (cst.Assign, cst.AnnAssign)) and parent.value is expr:
+            return self._flows_of_store(parent, depth)
         if isinstance(parent, cst.Param) and parent.default is expr:
             return self.flows_into_parameter(parent, depth)
         self._require_no_merged_table(expr)
@@ -189,8 +193,22 @@ class ValueFlow:
                            f"it reaches ({self.where(expr)})", plain=not isinstance(
                                parent, (cst.Element, cst.Return, cst.Yield)))
 
-    def _reached(self, request: Request) -> Reached:
-        reached = Reached(request, self.context)
+    def _flows_of_store(self, statement: cst.Assign | cst.AnnAssign, depth: int) -> list[Reached]:
+        """``name = value`` or ``self.attr = value``: the uses of what the value is stored in."""
+        targets = [t.target for t in statement.targets] if isinstance(statement, cst.Assign) \
+            else [statement.target]
+        if len(targets) == 1 and isinstance(targets[0], cst.Name):
+            return self._flows_of_name(targets[0], depth)
+        if len(targets) == 1 and isinstance(targets[0], cst.Attribute):
+            from migrator.attributes import flows_of_instance_attribute
+
+            return flows_of_instance_attribute(self, targets[0], depth)
+        raise Unfollowable(f"the value is assigned to something other than one name at "
+                           f"{self.where(statement)}")
+
+    def _reached(self, request: Request, at: cst.CSTNode | None = None) -> Reached:
+        entries = self.state.entries
+        reached = Reached(request, self.context, at, entries[-1] if entries else None)
         self.state.reached.append(reached)
         return reached
 
@@ -265,7 +283,8 @@ class ValueFlow:
             context, definition = function
             param = _parameter_for(definition, call, argument)
             if param is not None:
-                return ValueFlow(context, self.state).flows_into_parameter(param, depth + 1)
+                return ValueFlow(context, self.state).flows_into_parameter(
+                    param, depth + 1, (self.context, call))
         shown = ".".join(attribute_chain(call.func)) or "a call"
         beside = [f"`{arg.keyword.value}={_dotted(arg.value)}`" for arg in call.args
                   if arg.keyword is not None and arg is not argument and _dotted(arg.value)]
@@ -273,13 +292,22 @@ class ValueFlow:
         raise Unfollowable(f"the value is passed to `{shown}()`{with_names} at {self.where(call)}, "
                            "which is not a recognised request (it may look the name up)")
 
-    def _flows_from_dict_value(self, element: cst.DictElement, expr: cst.CSTNode) -> list[Reached]:
+    def _flows_from_dict_value(self, element: cst.DictElement, expr: cst.CSTNode,
+                               depth: int) -> list[Reached]:
         container = self.index.parent(element)
         if isinstance(container, cst.Dict):
-            request = self.index.request_for(container)
+            from migrator.entries import flows_of_dict_entry, is_named_dict_entry
+
+            request = self.index.request_for(container) or self._followed_payload(container, element)
             if request is not None and request.model_expr is expr:
-                self._require_sent_payload(request)
-                return [self._reached(request)]
+                try:
+                    return [self._reached(request, self._require_sent_payload(request))]
+                except Unfollowable:
+                    if not is_named_dict_entry(self, element):
+                        raise
+                    # not posted as it is: a settings dict whose "model" entry is read
+            if request is None or request.model_expr is expr:
+                return flows_of_dict_entry(self, element, depth)
         raise Unfollowable(f"the value is stored in a dict the tool cannot follow to a request "
                            f"({self.where(element)})")
 
@@ -412,15 +440,18 @@ class ValueFlow:
 
     # -- functions ------------------------------------------------------------------
 
-    def flows_into_parameter(self, param: cst.Param, depth: int) -> list[Reached]:
-        """The requests a parameter reaches; every value it can hold must agree (default, callers)."""
+    def flows_into_parameter(self, param: cst.Param, depth: int,
+                             via: tuple[ModuleContext, cst.Call] | None = None) -> list[Reached]:
+        """The requests a parameter reaches; every value it can hold must agree (default, callers),
+        unless the switch goes at the calls that bring the value (a ``**kwargs`` forward)."""
         function = self.enclosing(param, cst.FunctionDef)
         if function is None:
             raise Unfollowable(f"the value is a lambda's default ({self.where(param)})")
         if function.decorators:
             raise Unfollowable(f"`{function.name.value}` is decorated ({self.where(function)}): "
                                "what calls it, with which values, is not visible")
-        key = (self.context.location.path, f"param:{function.name.value}.{param.name.value}", 0)
+        key = (self.context.location.path, f"param:{function.name.value}.{param.name.value}",
+               id(via[1]) if via is not None else 0)
         if key in self.state.visited:
             return []
         self.state.visited.add(key)
@@ -436,8 +467,15 @@ class ValueFlow:
         if not accesses:
             raise Unfollowable(f"`{param.name.value}` is not used in `{function.name.value}`")
         # The uses first, so that a blocking use is named before the other values it may hold.
-        reached = self._flows_of_accesses(param.name.value, accesses, depth)
-        self._require_agreeing_sources(function, param)
+        entry = Entry(self.context, function, param, via)
+        self.state.entries.append(entry)
+        try:
+            reached = self._flows_of_accesses(param.name.value, accesses, depth)
+        finally:
+            self.state.entries.pop()
+        if not reached or any(r.entry is not entry or forwarded_kwargs(r.request, entry) is not None
+                              for r in reached):
+            self._require_agreeing_sources(function, param)
         return reached
 
     def _require_agreeing_sources(self, function: cst.FunctionDef, param: cst.Param) -> None:
@@ -575,7 +613,7 @@ class ValueFlow:
         if project.is_public(module) and not exported.startswith("_"):
             raise Unfollowable(f"`{exported}` is public API of `{module}` (`public-api` setting): "
                                "callers outside the project may pass other values")
-        for binding in project.importers(module, exported):
+        for binding in project.bindings(module, exported):  # re-exports too: callers import them
             if binding.importer == path:
                 continue
             if binding.kind == "star":
@@ -677,14 +715,24 @@ class ValueFlow:
 
     # -- JSON bodies -----------------------------------------------------------------
 
-    def _require_sent_payload(self, request: Request) -> None:
-        """A JSON body counts when it is visibly posted as JSON (or is a Router entry)."""
+    def _followed_payload(self, container: cst.Dict, element: cst.DictElement) -> Request | None:
+        """The JSON body whose ``"model"`` entry is the followed value, recognised by the flow."""
+        if not (isinstance(element.key, STRING_NODES) and literal_value(element.key) == "model"):
+            return None
+        source = ModelSource(self.state.node, self.state.match, "followed")
+        return self.index.followed_payload(container, source)
+
+    def _require_sent_payload(self, request: Request) -> cst.CSTNode | None:
+        """A JSON body counts when it is visibly posted as JSON (or is a Router entry).
+
+        Returns the call that posts it (None for a Router entry).
+        """
         if not request.library.sends_request:
-            return
+            return None
         node: cst.CSTNode = request.node
         parent = self.index.parent(node)
-        if self._is_json_argument(parent):
-            return
+        if parent is not None and self._is_json_argument(parent):
+            return self.index.parent(parent)
         if isinstance(parent, cst.Assign) and len(parent.targets) == 1 and \
                 isinstance(parent.targets[0].target, cst.Name):
             name = parent.targets[0].target
@@ -701,9 +749,11 @@ class ValueFlow:
                     others = [u for u in uses if not (self._is_json_argument(self.index.parent(u)) or
                                                       self._is_item_read(u) or
                                                       self._keeps_default_through(u))]
-                    if uses and not others and \
-                            any(self._is_json_argument(self.index.parent(u)) for u in uses):
-                        return
+                    posts = [self.index.parent(argument) for u in uses
+                             if (argument := self.index.parent(u)) is not None and
+                             self._is_json_argument(argument)]
+                    if uses and not others and posts:
+                        return posts[0]
                     where = f" at {self.where(others[0])}" if others else ""
                     raise Unfollowable(f"`{name.value}` is changed or passed on{where} before it is "
                                        "sent (or is never visibly posted as JSON)")

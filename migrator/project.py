@@ -150,6 +150,24 @@ class Project:
                     pass  # `import a` does not load `a.b`: a use of `a.b.NAME` relies on another import
         return sorted(found, key=lambda b: (b.importer, b.line))
 
+    def bindings(self, module: str, name: str) -> list[ImportBinding]:
+        """:meth:`importers`, also through re-exports: a module that imports the name by name
+        (``from .llm import chat`` in a package's ``__init__``) is one more place to import it from."""
+        found: list[ImportBinding] = []
+        seen: set[tuple[str, str]] = set()
+        queue = [(module, name)]
+        while queue:
+            current = queue.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            for binding in self.importers(*current):
+                found.append(binding)
+                there = self.module_of(binding.importer) if binding.kind == "name" else None
+                if there is not None:
+                    queue.append((there, binding.local))
+        return sorted(set(found), key=lambda b: (b.importer, b.line, b.local))
+
     def _all_imports(self) -> dict[str, tuple[_Import, ...]]:
         if self._imports is None:
             index = ImportIndex.load(self.index_dir, self.root)

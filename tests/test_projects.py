@@ -42,9 +42,6 @@ FindingKey = tuple[str, int | None, int, int]
 # on every project). xfail(strict): a project that starts passing must leave this table.
 NOT_FOLLOWED_YET = {
     "notebook_cells": "a notebook's cells are not yet read as one program",
-    "self_attribute": "`self.model = model` is not followed to the methods that read it",
-    "settings_dict": "a settings dict's entries are not followed to `SETTINGS[...]` reads",
-    "wrapper_kwargs_forward": "the switch at the callers of a `**kwargs`-forwarding wrapper",
 }
 # The tests of those projects that already pass (their unsafe tree, or the tree left as it was).
 PASSING_ALREADY = {
