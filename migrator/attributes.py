@@ -30,13 +30,14 @@ import libcst as cst
 from libcst.metadata import ClassScope, ExpressionContext, ExpressionContextProvider, GlobalScope
 
 from migrator.context import STRING_NODES, attribute_chain
+from migrator.flow import EXTENSIONS
 from migrator.strings import literal_value
 from migrator.switch import Unfollowable
 
 if TYPE_CHECKING:
+    from migrator.context import ModuleContext
     from migrator.flow import Reached, ValueFlow
     from migrator.project import Project
-    from migrator.context import ModuleContext
 
 # Methods whose presence in the class changes what storing or reading an attribute does.
 HOOKS = frozenset({"__setattr__", "__getattribute__", "__set_name__", "__init_subclass__"})
@@ -485,3 +486,6 @@ def _display(real: str) -> str:
 
 def _dotted(node: cst.BaseExpression) -> str:
     return ".".join(attribute_chain(node)) if isinstance(node, (cst.Name, cst.Attribute)) else ""
+
+
+EXTENSIONS.instance_attribute = flows_of_instance_attribute

@@ -25,6 +25,7 @@ import libcst as cst
 from libcst.metadata import ExpressionContext, ExpressionContextProvider, GlobalScope
 
 from migrator.context import STRING_NODES, attribute_chain
+from migrator.flow import EXTENSIONS
 from migrator.strings import literal_value
 from migrator.switch import Unfollowable
 
@@ -279,3 +280,7 @@ def _source(flow: ValueFlow, node: cst.CSTNode) -> str:
     start, end = flow.context.node_range(node)
     text = flow.context.text[start:end]
     return text if len(text) <= 60 and "\n" not in text else text[:57] + "..."
+
+
+EXTENSIONS.dict_entry = flows_of_dict_entry
+EXTENSIONS.named_dict_entry = is_named_dict_entry

@@ -25,13 +25,13 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from migrator import classfields, environment  # noqa: F401  (they register their follows)
+from migrator import attributes, classfields, entries, environment  # noqa: F401  (they register their follows)
+from migrator.callsites import call_site_edits
 from migrator.catalog import ModelMatch
 from migrator.context import ModuleContext
 from migrator.distinctions import Distinction, Distinctions
 from migrator.findings import Fix, RequestRef, TextEdit
 from migrator.flow import FlowLoader, FlowState, Reached, ValueFlow
-from migrator.forwarding import call_site_edits
 from migrator.project import Project, project_at
 from migrator.strings import StringNode
 from migrator.switch import Unfollowable, thinking_switch_edits

@@ -57,6 +57,9 @@ class FlowExtensions:
     class_field: Callable[[ValueFlow, cst.CSTNode, int], list[Reached] | None] | None = None
     environment_read: Callable[[ValueFlow, cst.Call, int], list[Reached]] | None = None
     settings_field: Callable[[ValueFlow, cst.ClassDef, cst.AnnAssign, int], list[Reached]] | None = None
+    instance_attribute: Callable[[ValueFlow, cst.Attribute, int], list[Reached]] | None = None
+    dict_entry: Callable[[ValueFlow, cst.DictElement, int], list[Reached]] | None = None
+    named_dict_entry: Callable[[ValueFlow, cst.DictElement], bool] | None = None
 
     def follow_class_field(self, flow: ValueFlow, expr: cst.CSTNode, depth: int) -> list[Reached] | None:
         return _registered(self.class_field, "class_field")(flow, expr, depth)
@@ -67,6 +70,15 @@ class FlowExtensions:
     def follow_settings_field(self, flow: ValueFlow, klass: cst.ClassDef, statement: cst.AnnAssign,
                               depth: int) -> list[Reached]:
         return _registered(self.settings_field, "settings_field")(flow, klass, statement, depth)
+
+    def follow_instance_attribute(self, flow: ValueFlow, target: cst.Attribute, depth: int) -> list[Reached]:
+        return _registered(self.instance_attribute, "instance_attribute")(flow, target, depth)
+
+    def follow_dict_entry(self, flow: ValueFlow, element: cst.DictElement, depth: int) -> list[Reached]:
+        return _registered(self.dict_entry, "dict_entry")(flow, element, depth)
+
+    def is_named_dict_entry(self, flow: ValueFlow, element: cst.DictElement) -> bool:
+        return _registered(self.named_dict_entry, "named_dict_entry")(flow, element)
 
 
 _F = TypeVar("_F")
@@ -200,9 +212,7 @@ class ValueFlow:
         if len(targets) == 1 and isinstance(targets[0], cst.Name):
             return self._flows_of_name(targets[0], depth)
         if len(targets) == 1 and isinstance(targets[0], cst.Attribute):
-            from migrator.attributes import flows_of_instance_attribute
-
-            return flows_of_instance_attribute(self, targets[0], depth)
+            return EXTENSIONS.follow_instance_attribute(self, targets[0], depth)
         raise Unfollowable(f"the value is assigned to something other than one name at "
                            f"{self.where(statement)}")
 
@@ -296,18 +306,16 @@ class ValueFlow:
                                depth: int) -> list[Reached]:
         container = self.index.parent(element)
         if isinstance(container, cst.Dict):
-            from migrator.entries import flows_of_dict_entry, is_named_dict_entry
-
             request = self.index.request_for(container) or self._followed_payload(container, element)
             if request is not None and request.model_expr is expr:
                 try:
                     return [self._reached(request, self._require_sent_payload(request))]
                 except Unfollowable:
-                    if not is_named_dict_entry(self, element):
+                    if not EXTENSIONS.is_named_dict_entry(self, element):
                         raise
                     # not posted as it is: a settings dict whose "model" entry is read
             if request is None or request.model_expr is expr:
-                return flows_of_dict_entry(self, element, depth)
+                return EXTENSIONS.follow_dict_entry(self, element, depth)
         raise Unfollowable(f"the value is stored in a dict the tool cannot follow to a request "
                            f"({self.where(element)})")
 
