@@ -125,6 +125,8 @@ def _rendered(path: str, old: bytes, edits: Sequence[TextEdit]) -> bytes | str:
     from migrator.sources.python import parses_bytes
 
     kind = kind_of(path) or "python"
+    if kind in ("notebook", "markdown", "text"):
+        return f"a fix spanning files is not written into a {kind} file"
     if kind != "python":  # a `.env` value the fix renames with the code that reads it
         from migrator.sources.configfiles import rewrite
 
