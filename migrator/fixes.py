@@ -82,12 +82,12 @@ class _Planner:
         self.state = FlowState(context, node, match, self.disable, project_of(context))
 
     def plan(self) -> FixPlan:
-        table = self._table()
-        if table is not None:
-            return self._table_rename(table)
         distinction = Distinctions(self.context.requests, self.context.catalog,
                                    self.context.gateway_module, self.node, self.replacement,
                                    self.target).find()
+        table = self._table() if distinction is None or not distinction.merges else None
+        if table is not None:
+            return self._table_rename(table)
         if distinction is not None:
             return self._distinct(distinction)
         rename = self._rename_edits()

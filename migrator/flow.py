@@ -231,8 +231,11 @@ class ValueFlow:
             return
         state = self.state
         target = state.origin.judgement.successor_of(state.match.model)
-        verdict = TableCheck(table, state.match.spelled, state.match.respell(target), target,
-                             state.origin.catalog, state.project, loader).run()
+        check = TableCheck(table, state.match.spelled, state.match.respell(target), target,
+                           state.origin.catalog, state.project, loader)
+        if not check.has_key():
+            return  # the table's keys stay; the lookup's outcome changes: a plain key use
+        verdict = check.run()
         if verdict.merges is not None:
             raise Unfollowable(f"{_source_name(expr)} is looked up in the table `{table.name}` at "
                                f"{self.where(expr)}; {verdict.merges}", merges=True)

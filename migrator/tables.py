@@ -146,12 +146,21 @@ class TableCheck:
         self.loader = loader
         self.verdict = TableVerdict()
         self.visited: set[tuple[str, str]] = set()
+        self.lookups = 0  # literal lookups of the renamed key
 
     def run(self) -> TableVerdict:
         self._check_keys()
         if self.verdict.merges is None:
             self._check_uses(self.table.context, self.table.name, 0)
+        if self.verdict.renames and self.lookups == 0:
+            self.verdict.blockers.append(f"nothing in the project looks the table `{self.table.name}` "
+                                         "up by this key")
         return self.verdict
+
+    def has_key(self) -> bool:
+        """Is the renamed spelling one of the table's keys?"""
+        return any(isinstance(element, cst.DictElement) and literal_value(element.key) == self.spelled
+                   for element in self.table.node.elements)
 
     # -- the table itself ----------------------------------------------------------------------
 
@@ -209,6 +218,7 @@ class TableCheck:
             self.verdict.merges = (f"`{self.replacement}` is already looked up in the table "
                                    f"`{self.table.name}` at {where}")
         elif literal_value(key) == self.spelled:
+            self.lookups += 1
             self._rename(context, key)
 
     def _check_importers(self, context: ModuleContext, name: str, depth: int) -> None:
