@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -144,7 +145,10 @@ class FlowState:
 
     def real_path_of(self, context: ModuleContext) -> str | None:
         """The file of a context loaded from another module; None for the origin's own."""
-        return None if context is self.origin else _REAL_PATHS.get(id(context))
+        if context is self.origin:
+            return None
+        entry = _REAL_PATHS.get(id(context))
+        return entry[0] if entry is not None and entry[1]() is context else None
 
 
 class ValueFlow:
@@ -889,7 +893,10 @@ def load_context(path: str, judgement: Judgement, state: FlowState) -> ModuleCon
 
 
 _CONTEXTS: dict[tuple[str, str, int], ModuleContext | None] = {}
-_REAL_PATHS: dict[int, str] = {}  # id of a loaded context -> its real path
+# id of a loaded context -> its real path, while that context lives: a context a running follow
+# still holds keeps its path when the cache above is emptied, and a dead one's id never
+# lends its path to a new object.
+_REAL_PATHS: dict[int, tuple[str, weakref.ref[ModuleContext]]] = {}
 
 
 def _context_for(path: str, digest: str, data: bytes, judgement: Judgement) -> ModuleContext | None:
@@ -897,11 +904,12 @@ def _context_for(path: str, digest: str, data: bytes, judgement: Judgement) -> M
     if key not in _CONTEXTS:
         if len(_CONTEXTS) > 256:
             _CONTEXTS.clear()
-            _REAL_PATHS.clear()
+            for dead in [k for k, (_, ref) in _REAL_PATHS.items() if ref() is None]:
+                del _REAL_PATHS[dead]
         context = _parse_context(path, data, judgement)
         _CONTEXTS[key] = context
         if context is not None:
-            _REAL_PATHS[id(context)] = path
+            _REAL_PATHS[id(context)] = (path, weakref.ref(context))
     return _CONTEXTS[key]
 
 
