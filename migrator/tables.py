@@ -28,7 +28,7 @@ from libcst.metadata import (
 )
 
 from migrator.catalog import Catalog
-from migrator.context import ModuleContext
+from migrator.context import ModuleContext, attribute_chain
 from migrator.findings import TextEdit
 from migrator.project import Project
 from migrator.strings import literal_value
@@ -335,8 +335,5 @@ def _literal_lookup_key(context: ModuleContext, node: cst.CSTNode) -> cst.BaseEx
 
 
 def _dotted(node: cst.BaseExpression) -> str:
-    if isinstance(node, cst.Name):
-        return node.value
-    if isinstance(node, cst.Attribute):
-        return f"{_dotted(node.value)}.{node.attr.value}"
-    return ""
+    """An import's dotted module or name (``a.b.c``): only names and attributes stand there."""
+    return ".".join(attribute_chain(node))
