@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import ast
-import threading
-import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -12,9 +9,13 @@ from functools import cache
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
-from migrator.findings import Finding, Severity, Span
+from migrator.context import ModuleContext
+from migrator.findings import Finding, reported_cell
+from migrator.judgement import Judgement, Location
+from migrator.parsing import parse_module
 from migrator.rules import RULE_MODULES, rule_info
-from migrator.rules.base import FastBatchableVisitor, Judgement, Location, ModuleContext, Rule
+from migrator.rules.base import FastBatchableVisitor, Rule
+from migrator.rules.dsm900_parse_error import parse_error as parse_error_finding
 from migrator.suppressions import Suppressions, could_be_directive
 
 
@@ -38,7 +39,7 @@ class _CommentCollector(FastBatchableVisitor):
             return
         location = self.context.location
         line = self.context.position(node).start.line + location.line_offset
-        cell = None if location.cell is None else location.cell + 1
+        cell = reported_cell(location.cell)
         self.suppressions.add_comment(line, node.value, cell)
 
 
@@ -58,87 +59,6 @@ def visitor_rules(codes: frozenset[str]) -> tuple[type[Rule], ...]:
     return tuple(rules)
 
 
-def parse_error_finding(path: str, reason: str, line: int = 1, column: int = 1,
-                        cell: int | None = None) -> Finding:
-    return Finding(
-        path=path,
-        span=Span(line, column, line, column, cell),
-        code="DSM900",
-        severity=Severity.ERROR,
-        message=reason,
-    )
-
-
-class NestedTooDeeply(RecursionError):
-    """CPython's own parser gives up on this source; libcst's native one would crash on it."""
-
-
-# libcst's native parser recurses on the C stack without a guard: a few thousand nested
-# brackets (or a long `and` chain) overflow a thread's default 8 MiB and kill the process.
-# CPython's parser has guards (200 brackets, "too complex"), so it vets the nesting first,
-# and the parse runs on a thread with room for what CPython still accepts.
-PARSER_STACK_BYTES = 512 * 1024 * 1024
-
-
-def _nesting_rejected_by_cpython(text: str) -> bool:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            ast.parse(text)
-    except (RecursionError, MemoryError):
-        return True
-    except (SyntaxError, ValueError) as error:  # ordinary syntax errors are libcst's to report
-        message = str(getattr(error, "msg", error))
-        return "too many nested" in message or "too complex" in message
-    return False
-
-
-def _on_big_stack(parse: Callable[[str], cst.Module], text: str) -> cst.Module:
-    outcome: list[cst.Module | BaseException] = []
-
-    def target() -> None:
-        try:
-            outcome.append(parse(text))
-        except BaseException as error:  # re-raised in the calling thread
-            outcome.append(error)
-
-    previous = threading.stack_size(PARSER_STACK_BYTES)
-    try:
-        thread = threading.Thread(target=target, name="libcst-parse", daemon=True)
-        thread.start()
-    finally:
-        threading.stack_size(previous)
-    thread.join()
-    result = outcome[0]
-    if isinstance(result, BaseException):
-        raise result
-    return result
-
-
-def _parse(text: str) -> cst.Module:
-    if _nesting_rejected_by_cpython(text):
-        raise NestedTooDeeply
-    return _on_big_stack(cst.parse_module, text)
-
-
-def parse_module(text: str) -> cst.Module:
-    """libcst's parse behind the guards every parse here has (nesting, stack size)."""
-    return _parse(text)
-
-
-def parses(text: str) -> bool:
-    """Whether libcst parses ``text``, guarded like every parse here (nesting, stack size).
-
-    Readers use it to check rewritten output: a bare ``cst.parse_module`` on deeply nested
-    code crashes the process instead of raising.
-    """
-    try:
-        _parse(text)
-    except (cst.ParserSyntaxError, RecursionError):
-        return False
-    return True
-
-
 def analyse_python(
     text: str,
     location: Location,
@@ -148,9 +68,9 @@ def analyse_python(
 ) -> Analysis:
     """Findings of the enabled rules in one Python document; DSM900 if it does not parse."""
     analysis = Analysis(suppressions=suppressions or Suppressions())
-    cell = None if location.cell is None else location.cell + 1
+    cell = reported_cell(location.cell)
     try:
-        module = _parse(text)
+        module = parse_module(text)
     except cst.ParserSyntaxError as error:
         analysis.parsed = False
         reason = f"cannot parse: {error.message}"
@@ -201,13 +121,9 @@ def run_rules(module: cst.Module, text: str, location: Location, judgement: Judg
         visit_in_order(context, visitors)
     except RecursionError:
         analysis.parsed = False
-        cell = None if location.cell is None else location.cell + 1
+        cell = reported_cell(location.cell)
         reason = "cannot analyse: expressions nested too deeply"
         analysis.findings.append(parse_error_finding(location.path, reason, cell=cell))
         return context
     analysis.findings.extend(context.findings)
     return context
-
-
-def rules_for(codes: Sequence[str]) -> tuple[type[Rule], ...]:
-    return visitor_rules(frozenset(codes))

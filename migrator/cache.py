@@ -27,7 +27,7 @@ from typing import Any
 
 from migrator import __version__
 from migrator.catalog import Catalog
-from migrator.discovery import CACHE_DIRECTORY
+from migrator.discovery import CACHE_DIRECTORY, ensure_cache_directory
 from migrator.findings import Finding, Fix, RequestRef, Severity, Span, TextEdit
 
 CACHE_DIR_NAME = CACHE_DIRECTORY
@@ -130,11 +130,7 @@ class ResultsCache:
             return
 
     def _prepare(self, directory: Path) -> None:
-        if not self.directory.exists():
-            self.directory.mkdir(parents=True, exist_ok=True)
-            ignore = self.directory / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# Automatically created by deepseek-migrate.\n*\n")
+        ensure_cache_directory(self.directory)
         directory.mkdir(exist_ok=True)
 
 

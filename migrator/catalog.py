@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 Status = Literal["retired", "superseded", "current"]
-Thinking = Literal["enabled", "disabled"]
+ThinkingMode = Literal["enabled", "disabled"]
 STATUSES: tuple[str, ...] = ("retired", "superseded", "current")
 THINKING_STATES: tuple[str, ...] = ("enabled", "disabled")
 FORMAT_VERSION = 1
@@ -45,12 +45,12 @@ class CatalogError(ValueError):
 class ModelEntry:
     id: str
     status: Status
-    thinking: Thinking
+    thinking: ThinkingMode
     note: str
     retired_at: datetime | None = None
     since: datetime | None = None
     successor: str | None = None
-    successor_thinking: Thinking | None = None
+    successor_thinking: ThinkingMode | None = None
     served_by: str | None = None
 
     @property
@@ -218,7 +218,6 @@ class Catalog:
             if not any(trigger in text for trigger in triggers):
                 triggers.append(text)
         self.triggers: tuple[bytes, ...] = tuple(t.encode() for t in triggers)
-        self.trigger_strings: tuple[str, ...] = tuple(triggers)
         for lookalike in self.lookalikes:
             if self.match_whole(lookalike) is not None:
                 raise CatalogError(f"lookalikes: {lookalike!r} would match a model ID as a whole")

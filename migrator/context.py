@@ -11,18 +11,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal
+from typing import Literal, TypeVar
 
 import libcst as cst
 import libcst.matchers as m
 from libcst.metadata import (
     Assignment,
+    BaseMetadataProvider,
+    CodeRange,
+    MetadataWrapper,
     ParentNodeProvider,
+    PositionProvider,
     Scope,
     ScopeProvider,
 )
+from libcst.metadata.base_provider import LazyValue  # type: ignore[attr-defined]
 
-from migrator.catalog import ModelMatch
+from migrator.catalog import Catalog, ModelMatch
+from migrator.findings import Finding, Span, TextEdit, reported_cell
+from migrator.judgement import Judgement, Location
 from migrator.libraries import (
     BY_CALLABLE,
     CALLABLE_TAILS,
@@ -33,17 +40,20 @@ from migrator.libraries import (
     METHOD_LIBRARIES,
     Library,
 )
+from migrator.lines import LineIndex
+from migrator.positions import LazyPositions
 from migrator.prefilters import (
     ModuleNames,
     QualifiedNameFilter,
     any_literal_may_name_a_model,
     module_names,
 )
+from migrator.reference import using_libcst_providers
 from migrator.scopes import ScopeIndex, root_name
-from migrator.strings import StringNode, literal_value
+from migrator.strings import StringClaims, StringNode, literal_value
+from migrator.treewalk import Walk, provider_may_recurse_too_deep, walk
 
-if TYPE_CHECKING:
-    from migrator.rules.base import ModuleContext
+_T = TypeVar("_T")
 
 ThinkingState = Literal["enabled", "disabled", "default", "unknown"]
 STRING_NODES = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)
@@ -55,7 +65,7 @@ class ModelSource:
 
     literal: StringNode | None = None  # the string literal that names it, wherever it is
     match: ModelMatch | None = None
-    via: str = "literal"  # literal | constant | attribute | parameter | env-default | unknown
+    via: str = "literal"  # literal | constant | attribute | parameter | env-default | followed | unknown
 
 
 @dataclass
@@ -85,10 +95,6 @@ class Request:
     @property
     def model(self) -> ModelMatch | None:
         return self.source.match
-
-    @property
-    def is_payload(self) -> bool:
-        return isinstance(self.node, cst.Dict)
 
 
 def dict_entries(node: cst.Dict) -> dict[str, cst.DictElement]:
@@ -280,6 +286,22 @@ class RequestIndex:
         self._describe(request)
         return request
 
+    def subclass_request(self, node: cst.Call, library: Library, source: ModelSource) -> Request:
+        """A call of a project subclass of a library class (``DeepSeekAdapter(...)`` for a
+        ``ChatOpenAI`` subclass): that library's request, its model a class field's default."""
+        request = Request(
+            node=node,
+            library=library,
+            confident=True,
+            arguments={name: arg.value for name, arg in call_keywords(node).items()},
+            model_expr=None,
+            source=source,
+            thinking=Thinking("default"),
+            has_unpacked_kwargs=any(arg.star == "**" for arg in node.args),
+        )
+        self._describe(request)
+        return request
+
     @staticmethod
     def _model_argument(node: cst.Call, library: Library, keywords: dict[str, cst.BaseExpression],
                         callable_name: str) -> cst.BaseExpression | None:
@@ -294,12 +316,17 @@ class RequestIndex:
                 return positional[library.model_position].value
         return None
 
-    def _payload_request(self, node: cst.Dict) -> Request | None:
+    def followed_payload(self, node: cst.Dict, source: ModelSource) -> Request | None:
+        """A JSON body whose ``"model"`` is a value followed from elsewhere (a settings entry,
+        an imported constant) that this module alone cannot resolve."""
+        return self._payload_request(node, source)
+
+    def _payload_request(self, node: cst.Dict, source: ModelSource | None = None) -> Request | None:
         entries = dict_entries(node)
         model_entry = entries.get("model")
         if model_entry is None or not self.literal_may_name_a_model:
             return None
-        source = self.model_source(model_entry.value)
+        source = source or self.model_source(model_entry.value)
         if source.match is None:
             return None
         library = LITELLM_PARAMS if self._is_litellm_params(node) else HTTP_PAYLOAD
@@ -315,6 +342,17 @@ class RequestIndex:
         )
         self._describe(request)
         return request
+
+    def thinking_at(self, node: cst.Call, library: Library) -> Thinking:
+        """The thinking state a call's own keywords set in ``library``'s spelling: the call of
+        a wrapper that forwards its keyword arguments to a request of that library."""
+        request = Request(
+            node=node, library=library, confident=True,
+            arguments={name: arg.value for name, arg in call_keywords(node).items()},
+            model_expr=None, source=ModelSource(via="unknown"), thinking=Thinking("default"),
+            has_unpacked_kwargs=any(arg.star == "**" for arg in node.args))
+        self._describe(request)
+        return request.thinking
 
     def routes_through_litellm(self, node: cst.CSTNode) -> bool:
         """A model string given to LiteLLM or DSPy, in a Router's ``litellm_params``, or
@@ -410,7 +448,6 @@ class RequestIndex:
     # -- following a model value -------------------------------------------------------
 
     def model_source(self, expr: cst.BaseExpression) -> ModelSource:
-        catalog = self.context.catalog
         strings = self.context.strings
         if isinstance(expr, STRING_NODES):
             return ModelSource(expr, strings.whole_match(expr), "literal")
@@ -425,7 +462,6 @@ class RequestIndex:
             value, via = bound
             source = self.model_source(value)
             return ModelSource(source.literal, source.match, via if source.literal else "unknown")
-        del catalog
         return ModelSource(via="unknown")
 
     def env_default(self, call: cst.Call) -> cst.BaseExpression | None:
@@ -499,3 +535,139 @@ def _dotted(node: cst.BaseExpression) -> str:
     if isinstance(node, cst.Attribute):
         return f"{_dotted(node.value)}.{node.attr.value}"
     return ""
+
+
+# -- the module context (moved from rules.base) --------------------------------------------------
+
+
+@dataclass
+class ModuleContext:
+    """Everything the rules of one document share; computed once, lazily."""
+
+    module: cst.Module
+    wrapper: MetadataWrapper
+    text: str
+    location: Location
+    judgement: Judgement
+    findings: list[Finding] = field(default_factory=list)
+    # The equivalence tests' switch: libcst's providers instead of the shortcuts below.
+    reference: bool = field(default_factory=using_libcst_providers)
+
+    @cached_property
+    def lines(self) -> LineIndex:
+        return LineIndex(self.text)
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.judgement.catalog
+
+    @cached_property
+    def gateway_module(self) -> bool:
+        """A module whose strings name a gateway host (OpenRouter): `deepseek/…` is its slug."""
+        if not self.catalog.is_gateway_text(self.text):
+            return False
+        strings = self.nodes_of(cst.SimpleString, cst.FormattedStringText)
+        return any(self.catalog.is_gateway_text(getattr(node, "value", "")) for node in strings)
+
+    def nodes_of(self, *kinds: type[cst.CSTNode]) -> list[cst.CSTNode]:
+        """Every node of these kinds in the module, in source order; one walk per module."""
+        found: list[cst.CSTNode] = []
+        for kind in kinds:
+            found.extend(self._nodes_by_kind.get(kind, ()))
+        return found
+
+    @property
+    def preorder(self) -> list[cst.CSTNode]:
+        """Every node of the module in libcst's visiting order (parents before children)."""
+        return self._walk.order
+
+    @cached_property
+    def _walk(self) -> Walk:
+        return walk(self.module)
+
+    def as_libcst_would(self, provider: type[BaseMetadataProvider[object]]) -> None:
+        """Resolve ``provider`` over the whole module, as the analysis did before it resolved
+        metadata per statement, where libcst's recursion may fail on a module this deep: the
+        module is then "nested too deeply" (DSM900), as it was. Elsewhere, nothing."""
+        if provider in self._providers_checked:
+            return
+        self._providers_checked.add(provider)
+        if not self.reference and provider_may_recurse_too_deep(self._walk.depth):
+            self.metadata(provider)
+
+    @cached_property
+    def _providers_checked(self) -> set[type[BaseMetadataProvider[object]]]:
+        return set()
+
+    @cached_property
+    def parents(self) -> dict[cst.CSTNode, cst.CSTNode]:
+        """Each node's parent, as ``ParentNodeProvider`` has it; the walk records them."""
+        if self._walk.parents_exact and not self.reference:
+            return self._walk.parents
+        return self.metadata(ParentNodeProvider)
+
+    @cached_property
+    def _positions(self) -> LazyPositions | dict[cst.CSTNode, CodeRange]:
+        if self.reference:
+            return self.metadata(PositionProvider)
+        return LazyPositions(self.module, self.parents, lambda: self.metadata(PositionProvider))
+
+    def position(self, node: cst.CSTNode) -> CodeRange:
+        """``PositionProvider``'s range of a node, computed for its statement only."""
+        self.as_libcst_would(PositionProvider)
+        return self._positions[node]
+
+    @cached_property
+    def _nodes_by_kind(self) -> dict[type[cst.CSTNode], list[cst.CSTNode]]:
+        by_kind: dict[type[cst.CSTNode], list[cst.CSTNode]] = {}
+        for node in self.preorder:
+            by_kind.setdefault(type(node), []).append(node)
+        return by_kind
+
+    @cached_property
+    def strings(self) -> StringClaims:
+        return StringClaims(self.catalog, self.gateway_module,
+                            litellm_route=lambda node: self.requests.routes_through_litellm(node))
+
+    @cached_property
+    def requests(self) -> RequestIndex:
+        return RequestIndex(self)
+
+    def metadata(self, provider: type[BaseMetadataProvider[_T]]) -> dict[cst.CSTNode, _T]:
+        """A provider's metadata, resolved on first use (the wrapper keeps it)."""
+        resolved = self.wrapper.resolve(provider)
+        return resolved  # type: ignore[return-value]
+
+    def metadata_of(self, provider: type[BaseMetadataProvider[_T]], node: cst.CSTNode,
+                    default: _T | None = None) -> _T | None:
+        """One node's metadata; providers may store lazy values, resolved here."""
+        value = self.metadata(provider).get(node, default)
+        if isinstance(value, LazyValue):
+            return value()  # type: ignore[no-any-return]
+        return value
+
+    def start_offset(self, node: cst.CSTNode) -> int:
+        start = self.position(node).start
+        return self.lines.offset(start.line, start.column)
+
+    def node_range(self, node: cst.CSTNode) -> tuple[int, int]:
+        """Character offsets of a node's own source in the document."""
+        position = self.position(node)
+        return (
+            self.lines.offset(position.start.line, position.start.column),
+            self.lines.offset(position.end.line, position.end.column),
+        )
+
+    def span(self, start: int, end: int) -> Span:
+        line, column = self.lines.position(start)
+        end_line, end_column = self.lines.position(end)
+        shift = self.location.line_offset
+        cell = reported_cell(self.location.cell)
+        return Span(line + shift, column, end_line + shift, end_column, cell)
+
+    def node_span(self, node: cst.CSTNode) -> Span:
+        return self.span(*self.node_range(node))
+
+    def edit(self, start: int, end: int, text: str) -> TextEdit:
+        base = self.location.offset_base
+        return TextEdit(start + base, end + base, text, self.location.cell)

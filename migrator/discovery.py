@@ -78,6 +78,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
 from migrator.globs import EntryPatterns, covered, entry_patterns
+from migrator.kinds import default_patterns, suffix_table
 
 if TYPE_CHECKING:
     import pathspec
@@ -99,22 +100,18 @@ DEFAULT_EXCLUDES: tuple[str, ...] = (
 #: whatever the excludes say.
 CACHE_DIRECTORY = ".deepseek-migrate-cache"
 
+
+def ensure_cache_directory(directory: Path) -> None:
+    """Create the results cache directory with a ``.gitignore`` of ``*``, so nobody commits it."""
+    if not directory.exists():
+        directory.mkdir(parents=True, exist_ok=True)
+        ignore = directory / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# Automatically created by deepseek-migrate.\n*\n")
+
 #: The files read by default, as gitignore-style patterns (matched by name, case-sensitive).
 #: :func:`kind_of` is the fast equivalent used while walking.
-DEFAULT_INCLUDES: tuple[str, ...] = (
-    "*.py",
-    "*.pyi",
-    "*.ipynb",
-    ".env",
-    ".env.*",
-    "*.env",
-    "*.yaml",
-    "*.yml",
-    "*.toml",
-    "*.json",
-    "*.cfg",
-    "*.ini",
-)
+DEFAULT_INCLUDES: tuple[str, ...] = default_patterns()
 
 #: Records that ``fix`` must never rewrite unless the file is named on the command line:
 #: recorded HTTP interactions, logs, lock files and benchmark or evaluation histories.
@@ -142,19 +139,9 @@ VIRTUALENV_MARKERS: frozenset[str] = frozenset({"pyvenv.cfg", "conda-meta"})
 
 UNKNOWN_TYPE_REASON = "not a file type deepseek-migrate reads"
 
-_KIND_BY_SUFFIX: dict[str, str] = {
-    ".py": "python",
-    ".pyi": "python",
-    ".ipynb": "notebook",
-    ".yaml": "yaml",
-    ".yml": "yaml",
-    ".toml": "toml",
-    ".json": "json",
-    ".cfg": "ini",
-    ".ini": "ini",
-}
+_KIND_BY_SUFFIX: dict[str, str] = suffix_table(default=True)
 # Kinds read only when asked for (a matching ``extend_include``, or the file is named).
-_OPT_IN_KIND_BY_SUFFIX: dict[str, str] = {".md": "markdown", ".markdown": "markdown"}
+_OPT_IN_KIND_BY_SUFFIX: dict[str, str] = suffix_table(default=False)
 _TEXT_KIND = "text"
 _GITIGNORE = ".gitignore"
 _GIT = ".git"

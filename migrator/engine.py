@@ -18,25 +18,14 @@ from typing import TYPE_CHECKING
 
 from migrator.catalog import Catalog, load_catalog
 from migrator.discovery import Candidate
-from migrator.findings import Finding, Severity, Span
+from migrator.findings import Finding
+from migrator.kinds import READERS
 
 if TYPE_CHECKING:
     from migrator.cache import ResultsCache
     from migrator.globs import PatternSet
     from migrator.sources.base import Document
 
-# Which module reads which kind of file; each exposes ``read(data, request, judgement)``.
-READERS: dict[str, str] = {
-    "python": "migrator.sources.python",
-    "notebook": "migrator.sources.notebook",
-    "markdown": "migrator.sources.markdown",
-    "env": "migrator.sources.configfiles",
-    "yaml": "migrator.sources.configfiles",
-    "toml": "migrator.sources.configfiles",
-    "json": "migrator.sources.configfiles",
-    "ini": "migrator.sources.configfiles",
-    "text": "migrator.sources.configfiles",
-}
 # Below this many files that need parsing, a process pool costs more than it saves.
 POOL_THRESHOLD = 16
 
@@ -96,13 +85,13 @@ def read_whole(path: str | Path) -> bytes:
 
 
 def unreadable(candidate: Candidate, error: OSError, plan: Plan) -> FileOutcome:
-    reason = error.strerror or type(error).__name__
-    finding = Finding(candidate.display, Span(1, 1, 1, 1), "DSM900", Severity.ERROR,
-                      f"cannot read: {reason.lower()}")
+    from migrator.rules.dsm900_parse_error import cannot_read
+
+    finding = cannot_read(candidate.display, error)
     return FileOutcome(candidate.display, keep_selected(candidate.display, [finding], plan))
 
 
-# UTF-16/32 byte-order marks (as ``sources.text.wide_bom`` knows them, without importing
+# UTF-16/32 byte-order marks (as ``decoding.wide_bom`` knows them, without importing
 # that module's tokenize on the fast path): the triggers are not plain bytes there.
 _WIDE_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
@@ -112,11 +101,23 @@ def needs_analysis(data: bytes, catalog: Catalog) -> bool:
     return catalog.might_match(data) or data.startswith(_WIDE_BOMS) or b"\0" in data[:4]
 
 
+def _read_by_the_project(document: Document, plan: Plan) -> bool:
+    """Is a variable of this `.env` read by the project's Python code (found with ``ast``)?"""
+    from migrator.envreads import read_by_the_project
+    from migrator.project import project_at
+
+    text = document.texts.get(None)
+    if plan.project_root is None or text is None:
+        return False
+    index_dir = None if plan.cache_dir is None else os.fspath(plan.cache_dir)
+    return read_by_the_project(text, project_at(os.fspath(plan.project_root), plan.public_api, index_dir))
+
+
 def judgement_for(plan: Plan) -> object:
-    from migrator.rules.base import Judgement
+    from migrator.judgement import Judgement
 
     return Judgement(catalog_for(plan.catalog_path), plan.today, plan.target, plan.unsafe_fixes,
-                     plan.explicit_target, plan.project_root, plan.public_api)
+                     plan.explicit_target, plan.project_root, plan.public_api, plan.cache_dir)
 
 
 # libcst needs about a minute and gigabytes of memory per few MB of source; files this
@@ -125,13 +126,10 @@ MAX_ANALYSED_BYTES = 8 * 1024 * 1024
 
 
 def too_large(display: str, size: int) -> Document:
+    from migrator.rules.dsm900_parse_error import too_large as too_large_finding
     from migrator.sources.base import Document
 
-    limit = MAX_ANALYSED_BYTES // (1024 * 1024)
-    finding = Finding(display, Span(1, 1, 1, 1), "DSM900", Severity.ERROR,
-                      f"not analysed: {size / (1024 * 1024):.1f} MB is larger than the {limit} MB "
-                      "this tool parses (a DeepSeek name occurs in it; review it by hand)")
-    return Document(findings=[finding])
+    return Document(findings=[too_large_finding(display, size, MAX_ANALYSED_BYTES)])
 
 
 def analyse_bytes(candidate: Candidate, data: bytes, plan: Plan) -> tuple[FileOutcome, object]:
@@ -144,7 +142,12 @@ def analyse_bytes(candidate: Candidate, data: bytes, plan: Plan) -> tuple[FileOu
         document = too_large(candidate.display, len(data))
     else:
         reader = import_module(READERS[candidate.kind])
-        document = reader.read(data, request, judgement_for(plan))
+        judgement = judgement_for(plan)
+        document = reader.read(data, request, judgement)
+        if candidate.kind == "env" and document.findings and _read_by_the_project(document, plan):
+            from migrator.envjoin import join_env_findings  # the value flow: libcst
+
+            join_env_findings(document, candidate.display, os.fspath(candidate.path), judgement)
     if record:
         document = as_record(document)
     findings = keep_selected(candidate.display, document.findings, plan)
@@ -177,15 +180,17 @@ def check_file(candidate: Candidate, plan: Plan, stdin_data: bytes | None = None
 def cache_kind(candidate: Candidate, plan: Plan) -> str:
     """The part of a file's cache key its discovery decides (how it is read).
 
-    A Python module's fix verdicts depend on the modules that import it, so its key
-    includes the project's files (paths, sizes, times): any change there is a miss.
+    A Python module's fix verdicts depend on the modules that import it (and a `.env` file's
+    on the code that reads it), so its key includes the project's files (paths, sizes,
+    times): any change there is a miss.
     """
     record = candidate.record and not candidate.explicit
     kind = f"{candidate.kind}:{'record' if record else 'code'}"
-    if candidate.kind == "python" and plan.project_root is not None:
+    if candidate.kind in ("python", "env") and plan.project_root is not None:
         from migrator.project import project_fingerprint
 
-        kind += ":" + project_fingerprint(os.fspath(plan.project_root), plan.public_api)
+        index_dir = None if plan.cache_dir is None else os.fspath(plan.cache_dir)
+        kind += ":" + project_fingerprint(os.fspath(plan.project_root), plan.public_api, index_dir)
     return kind
 
 

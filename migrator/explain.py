@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+from typing import TYPE_CHECKING
 
 import click
 
-from migrator.rules import ALL_CODES, available_codes, rule_info
+from migrator.rules import OFF_BY_DEFAULT, RULE_MODULES, available_codes, rule_info
+
+if TYPE_CHECKING:
+    from migrator.rules import RuleInfo
 
 
 def print_rules(output_format: str) -> None:
@@ -15,7 +19,7 @@ def print_rules(output_format: str) -> None:
     if output_format == "json":
         rows = [
             {"code": i.code, "name": i.name, "severity": i.default_severity.value,
-             "enabled_by_default": i.enabled_by_default(), "fixable": i.fixable,
+             "enabled_by_default": i.code not in OFF_BY_DEFAULT, "fixable": i.fixable,
              "summary": i.summary}
             for i in infos
         ]
@@ -28,7 +32,7 @@ def print_rules(output_format: str) -> None:
     for column in ("code", "name", "default severity", "fixable", "what it finds"):
         table.add_column(column)
     for info in infos:
-        table.add_row(info.code, info.name, info.severity_label(), info.fixable, info.summary)
+        table.add_row(info.code, info.name, severity_label(info), info.fixable, info.summary)
     console = Console(highlight=False)
     if not console.is_terminal:  # piped: a plain table, as wide as COLUMNS says (else 160)
         table.box = None
@@ -38,11 +42,17 @@ def print_rules(output_format: str) -> None:
     console.print(table)
 
 
+def severity_label(info: RuleInfo) -> str:
+    """``info``, or ``info, off by default`` for an opt-in rule."""
+    label = info.default_severity.value
+    return label if info.code not in OFF_BY_DEFAULT else f"{label}, off by default"
+
+
 def explain_text(code: str) -> str | None:
-    if code not in ALL_CODES or code not in available_codes():
+    if code not in RULE_MODULES or code not in available_codes():
         return None
     info = rule_info(code)
-    parts = [f"# {info.code} {info.name}", "", f"Default severity: {info.severity_label()}. "
+    parts = [f"# {info.code} {info.name}", "", f"Default severity: {severity_label(info)}. "
              f"Fixable: {info.fixable}.", "", info.documentation(), "", "## Fix safety",
              info.fix_safety, "", f"Upstream: {info.upstream}"]
     if info.INVALID:

@@ -72,6 +72,16 @@ class Fix:
     follow_up: str | None = field(default=None, compare=False)
 
 
+def reported_cell(index: int | None) -> int | None:
+    """Notebook cells are 0-based indexes in documents and edits, 1-based in reports
+    (``Span.cell``, suppressions, ``cell 3:``): this and :func:`cell_index` convert."""
+    return None if index is None else index + 1
+
+
+def cell_index(reported: int | None) -> int | None:
+    return None if reported is None else reported - 1
+
+
 @dataclass(frozen=True)
 class Span:
     """1-based lines, 1-based columns counted in characters (end exclusive)."""

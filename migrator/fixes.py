@@ -20,20 +20,25 @@ states reach one request, there is no fix at all.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import libcst as cst
 
+from migrator import attributes, classfields, entries, environment  # noqa: F401  (they register their follows)
+from migrator.callsites import call_site_edits
 from migrator.catalog import ModelMatch
+from migrator.context import ModuleContext
 from migrator.distinctions import Distinction, Distinctions
 from migrator.findings import Fix, RequestRef, TextEdit
-from migrator.flow import FlowState, Reached, ValueFlow
+from migrator.flow import FlowLoader, FlowState, Reached, ValueFlow
 from migrator.project import Project, project_at
-from migrator.rules.base import ModuleContext
 from migrator.strings import StringNode
 from migrator.switch import Unfollowable, thinking_switch_edits
+from migrator.tables import Table, TableCheck, looked_up_name, table_named, table_of_key
 
-__all__ = ["FixPlan", "Unfollowable", "plan_fix", "thinking_switch_edits"]
+__all__ = ["FixPlan", "Unfollowable", "plan_fix", "plan_joined_fix", "thinking_switch_edits"]
+Follow = Callable[[ValueFlow], list[Reached]]
 
 
 @dataclass(frozen=True)
@@ -48,15 +53,26 @@ def plan_fix(context: ModuleContext, node: StringNode, match: ModelMatch) -> Fix
     return _Planner(context, node, match).plan()
 
 
+def plan_joined_fix(context: ModuleContext, node: StringNode, match: ModelMatch,
+                    rename: tuple[TextEdit, ...], follow: Follow) -> FixPlan:
+    """The fix of a value that is not a Python literal (a `.env` value): ``node`` stands for it
+    in ``context``, ``rename`` rewrites it in its own file, ``follow`` finds where it goes."""
+    return _Planner(context, node, match, rename, follow).plan()
+
+
 def project_of(context: ModuleContext) -> Project | None:
     judgement = context.judgement
     if judgement.project_root is None:
         return None
-    return project_at(str(judgement.project_root), judgement.public_api)
+    index_dir = None if judgement.cache_dir is None else str(judgement.cache_dir)
+    return project_at(str(judgement.project_root), judgement.public_api, index_dir)
 
 
 class _Planner:
-    def __init__(self, context: ModuleContext, node: StringNode, match: ModelMatch) -> None:
+    def __init__(self, context: ModuleContext, node: StringNode, match: ModelMatch,
+                 rename: tuple[TextEdit, ...] | None = None, follow: Follow | None = None) -> None:
+        self.own_rename = rename
+        self.follow = follow
         self.context = context
         self.node = node
         self.match = match
@@ -69,6 +85,9 @@ class _Planner:
         distinction = Distinctions(self.context.requests, self.context.catalog,
                                    self.context.gateway_module, self.node, self.replacement,
                                    self.target).find()
+        table = self._table() if distinction is None or not distinction.merges else None
+        if table is not None:
+            return self._table_rename(table)
         if distinction is not None:
             return self._distinct(distinction)
         rename = self._rename_edits()
@@ -76,9 +95,11 @@ class _Planner:
             return FixPlan(None, "the string's spelling cannot be rewritten in place")
         edits: list[TextEdit] = list(rename)
         try:
-            reached = ValueFlow(self.context, self.state).flows(self.node, 0)
+            flow = ValueFlow(self.context, self.state)
+            reached = self.follow(flow) if self.follow is not None else flow.flows(self.node, 0)
             for found in reached:
                 edits.extend(self._thinking_edits(found))
+            edits.extend(self._joined_edits())
         except Unfollowable as why:
             reason = _listed([*self.state.caveats, str(why)])
             if why.merges:
@@ -89,6 +110,32 @@ class _Planner:
         if not reached and not self.state.shown:
             return self._unsafe("the value reaches no request the tool can see")
         return FixPlan(self._fix("safe", tuple(edits)), None, self._requests())
+
+    # -- lookup tables -----------------------------------------------------------------------
+
+    def _table(self) -> Table | None:
+        """The table this literal is a key of, or looks a key up in."""
+        loader = FlowLoader(self.context, self.state)
+        found = table_of_key(self.context, self.node)
+        name = looked_up_name(self.context, self.node) if found is None else None
+        if name is not None:
+            found = table_named(self.context, name, self.state.project, loader)
+        return found
+
+    def _table_rename(self, table: Table) -> FixPlan:
+        """The consistent rename of a table's key and its lookups, or why there is none."""
+        verdict = TableCheck(table, self.match.spelled, self.replacement, self.target,
+                             self.context.catalog, self.state.project,
+                             FlowLoader(self.context, self.state)).run()
+        if verdict.merges is not None:
+            return FixPlan(None, f"{verdict.merges}; decide by hand how the table should read")
+        if not verdict.renames:
+            return self._unsafe(f"the ID is a key of the table `{table.name}`, which cannot be "
+                                f"renamed with its lookups: {_listed(verdict.blockers)}")
+        description = (f"Replace `{self.match.spelled}` with `{self.replacement}` in the table "
+                       f"`{table.name}` and every lookup of it ({_count(len(verdict.edits), 'place')})")
+        edits = tuple(verdict.edits)
+        return FixPlan(Fix("safe", description, edits, self._inputs(edits)), None, ())
 
     def _distinct(self, distinction: Distinction) -> FixPlan:
         where = f"{self.context.location.path}:{self.context.node_span(self.node).line}"
@@ -129,7 +176,7 @@ class _Planner:
     def _requests(self) -> tuple[RequestRef, ...]:
         seen: dict[tuple[str, int, int], RequestRef] = {}
         for found in self.state.reached:
-            span = found.context.node_span(found.request.node)
+            span = found.context.node_span(found.sent_at)
             ref = RequestRef(found.context.location.path, span.line, span.column,
                              found.request.library.label)
             seen.setdefault((ref.path, ref.line, ref.column), ref)
@@ -181,7 +228,21 @@ class _Planner:
 
     # -- the ID itself ---------------------------------------------------------------------
 
+    def _joined_edits(self) -> list[TextEdit]:
+        """The renames of the other values that reach the same requests (environment.py)."""
+        edits = list(self.state.extra_edits)
+        for context, node, match in self.state.renamed:
+            renamed = _Planner(context, node, match)._rename_edits()
+            if renamed is None:
+                raise Unfollowable(f"`{match.spelled}` at {context.location.path} cannot be rewritten "
+                                   "in place")
+            path = self.state.real_path_of(context)
+            edits.extend(dataclasses.replace(edit, path=path) for edit in renamed)
+        return edits
+
     def _rename_edits(self) -> tuple[TextEdit, ...] | None:
+        if self.own_rename is not None:
+            return self.own_rename
         if isinstance(self.node, cst.ConcatenatedString):
             return self._concatenation_edits(self.node)
         edit = self._rename_edit()
@@ -238,10 +299,12 @@ class _Planner:
             raise Unfollowable(f"the call is recognised as {request.library.label} only by its shape")
         if request.library.no_switch:
             raise Unfollowable(request.library.no_switch)
-        if state == "unknown" or request.has_unpacked_kwargs:
-            raise Unfollowable("thinking may be set by `**kwargs` or an expression at the request")
         quote = "'" if isinstance(self.node, cst.SimpleString) and self.node.quote == "'" else '"'
         wanted = "disabled" if self.disable else "enabled"
+        if request.has_unpacked_kwargs and found.entry is not None:
+            return call_site_edits(ValueFlow(found.context, self.state), found, wanted, quote)
+        if state == "unknown" or request.has_unpacked_kwargs:
+            raise Unfollowable("thinking may be set by `**kwargs` or an expression at the request")
         edits = thinking_switch_edits(found.context, request.node, request.library, wanted, quote)
         path = self.state.real_path_of(found.context)
         if path is None:

@@ -10,7 +10,6 @@ source is analysed again: what remains is reported, with why it was not fixed.
 
 from __future__ import annotations
 
-import ast
 import difflib
 import sys
 from collections.abc import Sequence
@@ -18,14 +17,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO
 
 from migrator.engine import FileOutcome, Plan, analyse_bytes, run_files, unreadable
-from migrator.findings import Finding, Fix, FollowUp, TextEdit
+from migrator.findings import Finding, Fix, FollowUp
+from migrator.rewrite import select_fixes, unique_edits, verify, wanted
 
 if TYPE_CHECKING:
-    from migrator.cli import Invocation
+    from migrator.checking import Run
     from migrator.discovery import Candidate
-    from migrator.sources.base import Document
+    from migrator.reporting import Report
 
-PLACEHOLDER = "\0edited"
 MAX_ROUNDS = 10  # fix, re-analyse, fix again: a bound in case two fixes ever keep trading places
 # Files this process has written in this run, for the message of an interrupted `fix`.
 WRITTEN: list[str] = []
@@ -33,7 +32,7 @@ HELD_CODE = "DSM102"  # its fix disables thinking, which a reasoner migration ke
 
 
 @dataclass(frozen=True)
-class FixPlan(Plan):
+class FixRun(Plan):
     """The run settings plus what `fix` should do with the result."""
 
     diff: bool = False
@@ -50,152 +49,10 @@ class FixOutcome(FileOutcome):
     held: set[tuple[str, int, int, int, str]] = field(default_factory=set)  # see held_back()
 
 
-# -- choosing and applying edits ----------------------------------------------------------------
-
-
-def wanted(finding: Finding, unsafe: bool) -> bool:
-    fix = finding.fix
-    return fix is not None and bool(fix.edits) and (fix.applicability == "safe" or unsafe)
-
-
-def _overlap(a: TextEdit, b: TextEdit) -> bool:
-    if a.cell != b.cell or a.path != b.path or a == b:
-        return False
-    if a.start == a.end == b.start == b.end:
-        return True
-    return a.start < b.end and b.start < a.end
-
-
-def select_fixes(findings: Sequence[Finding], unsafe: bool) -> list[Fix]:
-    """Fixes to apply, first by position; a fix overlapping an accepted one is dropped whole."""
-    candidates = [f.fix for f in findings if wanted(f, unsafe) and f.fix is not None]
-    candidates.sort(key=lambda fix: (min((e.cell or 0, e.start) for e in fix.edits), fix.description))
-    accepted: list[Fix] = []
-    taken: list[TextEdit] = []
-    for fix in candidates:
-        if any(_overlap(edit, other) for edit in fix.edits for other in taken):
-            continue
-        accepted.append(fix)
-        taken.extend(fix.edits)
-    return accepted
-
-
-def unique_edits(fixes: Sequence[Fix]) -> list[TextEdit]:
-    return sorted({edit for fix in fixes for edit in fix.edits})
-
-
-# -- verification --------------------------------------------------------------------------------
-
-
-def verify(document: Document, new: bytes, edits: Sequence[TextEdit]) -> str | None:
-    """None when the rewrite is sound, else why not."""
-    if document.reparse is not None and not document.reparse(new):
-        return "the fixed source would not parse"
-    if not document.python_texts:  # its reparse compared the structure already
-        return None
-    from migrator.sources.text import apply_edits
-
-    by_cell: dict[int | None, list[TextEdit]] = {}
-    for edit in edits:
-        by_cell.setdefault(edit.cell, []).append(edit)
-    for cell, cell_edits in by_cell.items():
-        old_text = document.texts.get(cell)
-        if old_text is None:
-            continue
-        if not same_tree_outside(old_text, apply_edits(old_text, cell_edits), cell_edits):
-            return "the fixed source would differ from the original beyond the fixed nodes"
-    return None
-
-
-def same_tree_outside(old: str, new: str, edits: Sequence[TextEdit]) -> bool:
-    """Do ``old`` and ``new`` have the same Python syntax tree outside the edited nodes?
-
-    Strings touched by an edit become a placeholder on both sides; arguments and
-    dict entries that lie wholly inside inserted text are dropped from the new
-    tree. Text that is not Python (a config file) is not compared here.
-    """
-    try:
-        old_tree = ast.parse(old)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return True
-    try:
-        new_tree = ast.parse(new)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return False
-    old_ranges = [(e.start, e.end) for e in edits]
-    new_ranges: list[tuple[int, int]] = []
-    delta = 0
-    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
-        start = edit.start + delta
-        new_ranges.append((start, start + len(edit.text)))
-        delta += len(edit.text) - (edit.end - edit.start)
-    try:
-        old_dump = ast.dump(_Normaliser(old, old_ranges, drop=False).visit(old_tree))
-        new_dump = ast.dump(_Normaliser(new, new_ranges, drop=True).visit(new_tree))
-    except RecursionError:
-        return False
-    return old_dump == new_dump
-
-
-class _Normaliser(ast.NodeTransformer):
-    def __init__(self, text: str, ranges: list[tuple[int, int]], drop: bool) -> None:
-        from migrator.sources.text import LineIndex
-
-        self.ranges = ranges
-        self.drop = drop
-        self.text = text
-        # The parser's line breaks (\r\n, \r, \n), not str.splitlines' (\f, \x1c, \u2028, …).
-        self.line_starts = LineIndex(text).starts
-
-    def _offset(self, line: int, column: int) -> int:
-        """The character offset of ast's (line, UTF-8 byte column)."""
-        start = self.line_starts[line - 1]
-        end = self.line_starts[line] if line < len(self.line_starts) else len(self.text)
-        encoded = self.text[start:end].encode("utf-8", errors="surrogatepass")
-        return start + len(encoded[:column].decode("utf-8", errors="ignore"))
-
-    def _span(self, node: ast.AST) -> tuple[int, int] | None:
-        end_line = getattr(node, "end_lineno", None)
-        if end_line is None or not hasattr(node, "lineno"):
-            return None
-        return (self._offset(node.lineno, node.col_offset),  # type: ignore[attr-defined]
-                self._offset(end_line, node.end_col_offset))  # type: ignore[attr-defined]
-
-    def _touched(self, node: ast.AST) -> bool:
-        span = self._span(node)
-        return span is not None and any(s < span[1] and span[0] < e for s, e in self.ranges)
-
-    def _inserted(self, node: ast.AST) -> bool:
-        span = self._span(node)
-        return self.drop and span is not None and any(
-            s <= span[0] and span[1] <= e and s < e for s, e in self.ranges)
-
-    def visit_Constant(self, node: ast.Constant) -> ast.AST:
-        if isinstance(node.value, (str, bytes)) and self._touched(node):
-            return ast.Constant(PLACEHOLDER)
-        return node
-
-    def visit_JoinedStr(self, node: ast.JoinedStr) -> ast.AST:
-        if self._touched(node) and all(isinstance(v, ast.Constant) for v in node.values):
-            return ast.Constant(PLACEHOLDER)
-        return self.generic_visit(node)
-
-    def visit_Call(self, node: ast.Call) -> ast.AST:
-        node.keywords = [k for k in node.keywords if not (k.arg is not None and self._inserted(k))]
-        return self.generic_visit(node)
-
-    def visit_Dict(self, node: ast.Dict) -> ast.AST:
-        pairs = [(k, v) for k, v in zip(node.keys, node.values, strict=True)
-                 if not (k is not None and self._inserted(k) and self._inserted(v))]
-        node.keys = [k for k, _ in pairs]
-        node.values = [v for _, v in pairs]
-        return self.generic_visit(node)
-
-
 # -- one file --------------------------------------------------------------------------------------
 
 
-def fix_bytes(candidate: Candidate, data: bytes, plan: FixPlan) -> tuple[FixOutcome, bytes]:
+def fix_bytes(candidate: Candidate, data: bytes, plan: FixRun) -> tuple[FixOutcome, bytes]:
     """Analyse, fix and verify one file's bytes in memory until no fix applies (a fixed point).
 
     A fix may bring another to light (a rename, then the request it reaches), so each round
@@ -244,7 +101,7 @@ def _render_round(document: object, render: Any, fixes: Sequence[Fix]) -> tuple[
     return new, verify(document, new, edits)  # type: ignore[arg-type]
 
 
-def keeps_thinking_on(findings: Sequence[Finding], applied: Sequence[Fix], plan: FixPlan) -> bool:
+def keeps_thinking_on(findings: Sequence[Finding], applied: Sequence[Fix], plan: FixRun) -> bool:
     """Did one of ``applied`` migrate an ID whose successor keeps thinking on (`deepseek-reasoner`)?"""
     from migrator.engine import catalog_for
 
@@ -269,7 +126,7 @@ def follow_ups_of(findings: Sequence[Finding], applied: Sequence[Fix]) -> list[F
     return [follow_up for follow_up in found if follow_up is not None]
 
 
-def fix_file(candidate: Candidate, plan: FixPlan, stdin_data: bytes | None = None) -> FixOutcome:
+def fix_file(candidate: Candidate, plan: FixRun, stdin_data: bytes | None = None) -> FixOutcome:
     from migrator.fileio import Snapshot, WriteRefused, atomic_write, check_writable
 
     try:
@@ -297,14 +154,14 @@ def fix_file(candidate: Candidate, plan: FixPlan, stdin_data: bytes | None = Non
     return result
 
 
-def _not_written(candidate: Candidate, data: bytes, plan: FixPlan, reason: str) -> FixOutcome:
+def _not_written(candidate: Candidate, data: bytes, plan: FixRun, reason: str) -> FixOutcome:
     before, _ = analyse_bytes(candidate, data, plan)
     return FixOutcome(before.display, before.findings, before.texts, parsed=True,
                       problem=f"not written: {reason}")
 
 
 def fix_chunk(chunk: Sequence[Candidate], plan: Plan) -> list[FileOutcome]:
-    assert isinstance(plan, FixPlan)
+    assert isinstance(plan, FixRun)
     return [fix_file(candidate, plan) for candidate in chunk]
 
 
@@ -346,22 +203,28 @@ class FixTotals:
     held: set[tuple[str, int, int, int, str]] = field(default_factory=set)
 
 
-def run_fix(invocation: Invocation) -> int:
+@dataclass
+class FixResult:
+    """What a ``fix`` run did (for the exit code) and the findings left."""
+
+    report: Report
+    totals: FixTotals
+
+
+def run_fix(run: Run, diff: bool) -> FixResult:
     from dataclasses import fields
 
     from migrator.checking import build_report, emit
-    from migrator.cli import EXIT_FINDINGS, EXIT_OK, candidates, exit_code, stdin_candidate
     from migrator.progress import progress_reporter
     from migrator.reporting import MACHINE_FORMATS
 
-    diff = bool(invocation.options.get("diff"))
     WRITTEN.clear()
-    settings = {f.name: getattr(invocation.plan, f.name) for f in fields(invocation.plan)}
-    plan = FixPlan(**settings, diff=diff)
+    settings = {f.name: getattr(run.plan, f.name) for f in fields(run.plan)}
+    plan = FixRun(**settings, diff=diff)
     outcomes: list[FileOutcome] = []
-    use_stdin = "-" in invocation.paths
+    use_stdin = run.reads_stdin
     if use_stdin:
-        candidate = stdin_candidate(invocation)
+        candidate = run.stdin_candidate()
         data = sys.stdin.buffer.read()
         if candidate is None:
             sys.stdout.buffer.write(data)
@@ -373,11 +236,11 @@ def run_fix(invocation: Invocation) -> int:
                     if outcome.changed else b""
             else:
                 sys.stdout.buffer.write(outcome.fixed if outcome.fixed is not None else data)
-    files = list(candidates(invocation))
+    files = list(run.candidates())
     label = "checking" if diff else "fixing"
     try:
-        with progress_reporter(len(files), invocation.progress_allowed, label) as advance:
-            for done_file in run_files(files, plan, worker=fix_chunk, workers=invocation.workers,
+        with progress_reporter(len(files), run.progress_allowed, label) as advance:
+            for done_file in run_files(files, plan, worker=fix_chunk, workers=run.workers,
                                        on_progress=advance):
                 outcomes.append(done_file)
     except KeyboardInterrupt:
@@ -398,30 +261,27 @@ def run_fix(invocation: Invocation) -> int:
             if diff and done.diff:
                 sys.stdout.buffer.write(done.diff)
     sys.stdout.flush()
-    report = build_report(invocation, outcomes)
+    report = build_report(run, outcomes)
     report.follow_ups = totals.follow_ups
     problems = dict(totals.problems)
     report.reasons = {f: why_left(f, plan.unsafe_fixes, problems.get(f.path), f.sort_key in totals.held)
                       for f in report.findings}
-    to_stderr = diff or use_stdin or invocation.output_format in MACHINE_FORMATS
+    to_stderr = diff or use_stdin or run.output_format in MACHINE_FORMATS
     on_stdout = None
     if not diff and not use_stdin:  # `fix -`: standard output carries the fixed source only
-        on_stdout = emit(invocation, report)
-    elif diff and invocation.options.get("statistics"):  # stdout carries the diff
+        on_stdout = emit(run, report)
+    elif diff and run.statistics:  # stdout carries the diff
         from migrator.reporting.statistics import render_statistics
 
         render_statistics(report, sys.stderr)
-    listed = on_stdout in ("full", "concise") and not invocation.options.get("statistics")
+    listed = on_stdout in ("full", "concise") and not run.statistics
     write_summary(sys.stderr if to_stderr else sys.stdout, totals, report.findings, plan, diff,
                   follow_ups_listed=listed, findings_listed=listed)
-    if diff:
-        return EXIT_FINDINGS if totals.files_changed and not invocation.options.get("exit_zero") \
-            else EXIT_OK
-    return exit_code(report.findings, invocation)
+    return FixResult(report, totals)
 
 
 def _apply_cross_file_fixes(files: Sequence[Candidate], outcomes: list[FileOutcome],
-                            plan: FixPlan) -> list[FileOutcome]:
+                            plan: FixRun) -> list[FileOutcome]:
     """Plan, verify and write (or diff) the fixes that span files, after the workers."""
     import os
 
@@ -499,7 +359,7 @@ def why_left(finding: Finding, unsafe: bool, file_problem: str | None = None,
     return "no automatic fix: change it by hand"
 
 
-def write_summary(out: TextIO, totals: FixTotals, left: Sequence[Finding], plan: FixPlan,
+def write_summary(out: TextIO, totals: FixTotals, left: Sequence[Finding], plan: FixRun,
                   diff: bool, follow_ups_listed: bool = False, findings_listed: bool = False) -> None:
     """What `fix` did and left; ``…_listed``: the report above already shows them (with why)."""
     from migrator.reporting import follow_up_text, location_text, plural

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Sequence
+import weakref
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -27,15 +28,70 @@ from libcst.metadata import (
 )
 
 from migrator.catalog import ModelMatch
-from migrator.context import STRING_NODES, Request, RequestIndex, attribute_chain, call_keywords
+from migrator.context import (
+    STRING_NODES,
+    ModelSource,
+    ModuleContext,
+    Request,
+    RequestIndex,
+    attribute_chain,
+    call_keywords,
+)
 from migrator.distinctions import assigns, class_assignments
+from migrator.findings import TextEdit
+from migrator.forwarding import Entry, forwarded_kwargs
+from migrator.judgement import Judgement, Location
 from migrator.libraries import PAYLOAD_KEYWORDS, PAYLOAD_METHODS
-from migrator.project import ImportBinding, Project
-from migrator.rules.base import Judgement, Location, ModuleContext
-from migrator.strings import StringNode
+from migrator.project import ImportBinding, Project, display_path
+from migrator.strings import StringNode, literal_value
 from migrator.switch import Unfollowable
+from migrator.tables import TableCheck, looked_up_name, table_named
 
 _N = TypeVar("_N", bound=cst.CSTNode)
+
+
+@dataclass
+class FlowExtensions:
+    """Follows written in their own modules, which import this one: each registers itself here
+    when imported (``migrator.fixes`` imports them all), so this module never imports them."""
+
+    class_field: Callable[[ValueFlow, cst.CSTNode, int], list[Reached] | None] | None = None
+    environment_read: Callable[[ValueFlow, cst.Call, int], list[Reached]] | None = None
+    settings_field: Callable[[ValueFlow, cst.ClassDef, cst.AnnAssign, int], list[Reached]] | None = None
+    instance_attribute: Callable[[ValueFlow, cst.Attribute, int], list[Reached]] | None = None
+    dict_entry: Callable[[ValueFlow, cst.DictElement, int], list[Reached]] | None = None
+    named_dict_entry: Callable[[ValueFlow, cst.DictElement], bool] | None = None
+
+    def follow_class_field(self, flow: ValueFlow, expr: cst.CSTNode, depth: int) -> list[Reached] | None:
+        return _registered(self.class_field, "class_field")(flow, expr, depth)
+
+    def follow_environment_read(self, flow: ValueFlow, call: cst.Call, depth: int) -> list[Reached]:
+        return _registered(self.environment_read, "environment_read")(flow, call, depth)
+
+    def follow_settings_field(self, flow: ValueFlow, klass: cst.ClassDef, statement: cst.AnnAssign,
+                              depth: int) -> list[Reached]:
+        return _registered(self.settings_field, "settings_field")(flow, klass, statement, depth)
+
+    def follow_instance_attribute(self, flow: ValueFlow, target: cst.Attribute, depth: int) -> list[Reached]:
+        return _registered(self.instance_attribute, "instance_attribute")(flow, target, depth)
+
+    def follow_dict_entry(self, flow: ValueFlow, element: cst.DictElement, depth: int) -> list[Reached]:
+        return _registered(self.dict_entry, "dict_entry")(flow, element, depth)
+
+    def is_named_dict_entry(self, flow: ValueFlow, element: cst.DictElement) -> bool:
+        return _registered(self.named_dict_entry, "named_dict_entry")(flow, element)
+
+
+_F = TypeVar("_F")
+
+
+def _registered(hook: _F | None, name: str) -> _F:
+    if hook is None:
+        raise RuntimeError(f"the `{name}` follow is not registered: import migrator.fixes first")
+    return hook
+
+
+EXTENSIONS = FlowExtensions()
 MAX_DEPTH = 8  # how many bindings a value may pass through before we stop following it
 # Classes whose class-level assignments are per-instance defaults (a constructor keyword).
 FIELD_DECORATORS = ("dataclass", "define", "frozen", "mutable")
@@ -50,6 +106,12 @@ class Reached:
 
     request: Request
     context: ModuleContext
+    at: cst.CSTNode | None = None  # where it is sent, when elsewhere than its node (a JSON body's post)
+    entry: Entry | None = None  # the project function parameter the value entered last
+
+    @property
+    def sent_at(self) -> cst.CSTNode:
+        return self.at or self.request.node
 
 
 @dataclass
@@ -69,6 +131,11 @@ class FlowState:
     # Why the fix cannot be safe, while the follow goes on to find every other use: a blocking
     # use (named with its place), a value that may come from outside.
     caveats: list[str] = field(default_factory=list)
+    # What the fix renames beyond its own literal, so that every value the project supplies to
+    # the same requests moves with it (another read's default, a `.env` value: environment.py).
+    renamed: list[tuple[ModuleContext, StringNode, ModelMatch]] = field(default_factory=list)
+    extra_edits: list[TextEdit] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)  # the parameters being followed, innermost last
 
     def blocked(self, why: Unfollowable) -> None:
         if why.merges or why.rename_only:
@@ -78,7 +145,10 @@ class FlowState:
 
     def real_path_of(self, context: ModuleContext) -> str | None:
         """The file of a context loaded from another module; None for the origin's own."""
-        return None if context is self.origin else _REAL_PATHS.get(id(context))
+        if context is self.origin:
+            return None
+        entry = _REAL_PATHS.get(id(context))
+        return entry[0] if entry is not None and entry[1]() is context else None
 
 
 class ValueFlow:
@@ -115,6 +185,9 @@ class ValueFlow:
         """Every request this expression's value reaches; raises when a use is not followed."""
         if depth > MAX_DEPTH:
             raise Unfollowable(f"the value passes through too many names (at {self.where(expr)})")
+        declared = EXTENSIONS.follow_class_field(self, expr, depth)
+        if declared is not None:
+            return declared
         parent = self.index.parent(expr)
         if isinstance(parent, cst.Arg) and parent.value is expr:
             return self._flows_from_argument(parent, expr, depth)
@@ -122,16 +195,12 @@ class ValueFlow:
             self.state.shown += 1
             return []
         if isinstance(parent, cst.DictElement) and parent.value is expr:
-            return self._flows_from_dict_value(parent, expr)
-        if isinstance(parent, cst.Assign) and parent.value is expr:
-            if len(parent.targets) == 1 and isinstance(parent.targets[0].target, cst.Name):
-                return self._flows_of_name(parent.targets[0].target, depth)
-            raise Unfollowable(f"the value is assigned to something other than one name at "
-                               f"{self.where(parent)}")
-        if isinstance(parent, cst.AnnAssign) and parent.value is expr and isinstance(parent.target, cst.Name):
-            return self._flows_of_name(parent.target, depth)
+            return self._flows_from_dict_value(parent, expr, depth)
+        if isinstance(parent, (cst.Assign, cst.AnnAssign)) and parent.value is expr:
+            return self._flows_of_store(parent, depth)
         if isinstance(parent, cst.Param) and parent.default is expr:
             return self.flows_into_parameter(parent, depth)
+        self._require_no_merged_table(expr)
         tested = self.test_of(expr)
         if tested is not None:
             raise Unfollowable(f"{_source_name(expr)} is {tested} at {self.where(expr)}; a rename "
@@ -140,10 +209,40 @@ class ValueFlow:
                            f"it reaches ({self.where(expr)})", plain=not isinstance(
                                parent, (cst.Element, cst.Return, cst.Yield)))
 
-    def _reached(self, request: Request) -> Reached:
-        reached = Reached(request, self.context)
+    def _flows_of_store(self, statement: cst.Assign | cst.AnnAssign, depth: int) -> list[Reached]:
+        """``name = value`` or ``self.attr = value``: the uses of what the value is stored in."""
+        targets = [t.target for t in statement.targets] if isinstance(statement, cst.Assign) \
+            else [statement.target]
+        if len(targets) == 1 and isinstance(targets[0], cst.Name):
+            return self._flows_of_name(targets[0], depth)
+        if len(targets) == 1 and isinstance(targets[0], cst.Attribute):
+            return EXTENSIONS.follow_instance_attribute(self, targets[0], depth)
+        raise Unfollowable(f"the value is assigned to something other than one name at "
+                           f"{self.where(statement)}")
+
+    def _reached(self, request: Request, at: cst.CSTNode | None = None) -> Reached:
+        entries = self.state.entries
+        reached = Reached(request, self.context, at, entries[-1] if entries else None)
         self.state.reached.append(reached)
         return reached
+
+    def _require_no_merged_table(self, expr: cst.CSTNode) -> None:
+        """A value used as the key of a lookup table whose keys the rename would merge: no fix."""
+        name = looked_up_name(self.context, expr)
+        loader = FlowLoader(self.context, self.state)
+        table = table_named(self.context, name, self.state.project, loader) if name else None
+        if table is None:
+            return
+        state = self.state
+        target = state.origin.judgement.successor_of(state.match.model)
+        check = TableCheck(table, state.match.spelled, state.match.respell(target), target,
+                           state.origin.catalog, state.project, loader)
+        if not check.has_key():
+            return  # the table's keys stay; the lookup's outcome changes: a plain key use
+        verdict = check.run()
+        if verdict.merges is not None:
+            raise Unfollowable(f"{_source_name(expr)} is looked up in the table `{table.name}` at "
+                               f"{self.where(expr)}; {verdict.merges}", merges=True)
 
     def test_of(self, expr: cst.CSTNode) -> str | None:
         """What the code does with ``expr`` when it tests it: a comparison operand or a lookup key."""
@@ -184,10 +283,7 @@ class ValueFlow:
             raise Unfollowable(f"the value is passed to something the tool cannot follow "
                                f"({self.where(argument)})")
         if self.index.env_default(call) is expr:
-            self.state.caveats.append(
-                f"{_env_name(call)} is read from the environment at {self.where(call)}: another model "
-                "set there would get this fix's thinking setting too")
-            return self.flows(call, depth + 1)
+            return EXTENSIONS.follow_environment_read(self, call, depth)
         request = self.index.request_for(call)
         if request is not None and request.model_expr is expr:
             return [self._reached(request)]
@@ -204,7 +300,8 @@ class ValueFlow:
             context, definition = function
             param = _parameter_for(definition, call, argument)
             if param is not None:
-                return ValueFlow(context, self.state).flows_into_parameter(param, depth + 1)
+                return ValueFlow(context, self.state).flows_into_parameter(
+                    param, depth + 1, (self.context, call))
         shown = ".".join(attribute_chain(call.func)) or "a call"
         beside = [f"`{arg.keyword.value}={_dotted(arg.value)}`" for arg in call.args
                   if arg.keyword is not None and arg is not argument and _dotted(arg.value)]
@@ -212,13 +309,20 @@ class ValueFlow:
         raise Unfollowable(f"the value is passed to `{shown}()`{with_names} at {self.where(call)}, "
                            "which is not a recognised request (it may look the name up)")
 
-    def _flows_from_dict_value(self, element: cst.DictElement, expr: cst.CSTNode) -> list[Reached]:
+    def _flows_from_dict_value(self, element: cst.DictElement, expr: cst.CSTNode,
+                               depth: int) -> list[Reached]:
         container = self.index.parent(element)
         if isinstance(container, cst.Dict):
-            request = self.index.request_for(container)
+            request = self.index.request_for(container) or self._followed_payload(container, element)
             if request is not None and request.model_expr is expr:
-                self._require_sent_payload(request)
-                return [self._reached(request)]
+                try:
+                    return [self._reached(request, self._require_sent_payload(request))]
+                except Unfollowable:
+                    if not EXTENSIONS.is_named_dict_entry(self, element):
+                        raise
+                    # not posted as it is: a settings dict whose "model" entry is read
+            if request is None or request.model_expr is expr:
+                return EXTENSIONS.follow_dict_entry(self, element, depth)
         raise Unfollowable(f"the value is stored in a dict the tool cannot follow to a request "
                            f"({self.where(element)})")
 
@@ -351,15 +455,18 @@ class ValueFlow:
 
     # -- functions ------------------------------------------------------------------
 
-    def flows_into_parameter(self, param: cst.Param, depth: int) -> list[Reached]:
-        """The requests a parameter reaches; every value it can hold must agree (default, callers)."""
+    def flows_into_parameter(self, param: cst.Param, depth: int,
+                             via: tuple[ModuleContext, cst.Call] | None = None) -> list[Reached]:
+        """The requests a parameter reaches; every value it can hold must agree (default, callers),
+        unless the switch goes at the calls that bring the value (a ``**kwargs`` forward)."""
         function = self.enclosing(param, cst.FunctionDef)
         if function is None:
             raise Unfollowable(f"the value is a lambda's default ({self.where(param)})")
         if function.decorators:
             raise Unfollowable(f"`{function.name.value}` is decorated ({self.where(function)}): "
                                "what calls it, with which values, is not visible")
-        key = (self.context.location.path, f"param:{function.name.value}.{param.name.value}", 0)
+        key = (self.context.location.path, f"param:{function.name.value}.{param.name.value}",
+               id(via[1]) if via is not None else 0)
         if key in self.state.visited:
             return []
         self.state.visited.add(key)
@@ -375,8 +482,15 @@ class ValueFlow:
         if not accesses:
             raise Unfollowable(f"`{param.name.value}` is not used in `{function.name.value}`")
         # The uses first, so that a blocking use is named before the other values it may hold.
-        reached = self._flows_of_accesses(param.name.value, accesses, depth)
-        self._require_agreeing_sources(function, param)
+        entry = Entry(self.context, function, param, via)
+        self.state.entries.append(entry)
+        try:
+            reached = self._flows_of_accesses(param.name.value, accesses, depth)
+        finally:
+            self.state.entries.pop()
+        if not reached or any(r.entry is not entry or forwarded_kwargs(r.request, entry) is not None
+                              for r in reached):
+            self._require_agreeing_sources(function, param)
         return reached
 
     def _require_agreeing_sources(self, function: cst.FunctionDef, param: cst.Param) -> None:
@@ -514,7 +628,7 @@ class ValueFlow:
         if project.is_public(module) and not exported.startswith("_"):
             raise Unfollowable(f"`{exported}` is public API of `{module}` (`public-api` setting): "
                                "callers outside the project may pass other values")
-        for binding in project.importers(module, exported):
+        for binding in project.bindings(module, exported):  # re-exports too: callers import them
             if binding.importer == path:
                 continue
             if binding.kind == "star":
@@ -616,14 +730,24 @@ class ValueFlow:
 
     # -- JSON bodies -----------------------------------------------------------------
 
-    def _require_sent_payload(self, request: Request) -> None:
-        """A JSON body counts when it is visibly posted as JSON (or is a Router entry)."""
+    def _followed_payload(self, container: cst.Dict, element: cst.DictElement) -> Request | None:
+        """The JSON body whose ``"model"`` entry is the followed value, recognised by the flow."""
+        if not (isinstance(element.key, STRING_NODES) and literal_value(element.key) == "model"):
+            return None
+        source = ModelSource(self.state.node, self.state.match, "followed")
+        return self.index.followed_payload(container, source)
+
+    def _require_sent_payload(self, request: Request) -> cst.CSTNode | None:
+        """A JSON body counts when it is visibly posted as JSON (or is a Router entry).
+
+        Returns the call that posts it (None for a Router entry).
+        """
         if not request.library.sends_request:
-            return
+            return None
         node: cst.CSTNode = request.node
         parent = self.index.parent(node)
-        if self._is_json_argument(parent):
-            return
+        if parent is not None and self._is_json_argument(parent):
+            return self.index.parent(parent)
         if isinstance(parent, cst.Assign) and len(parent.targets) == 1 and \
                 isinstance(parent.targets[0].target, cst.Name):
             name = parent.targets[0].target
@@ -640,9 +764,11 @@ class ValueFlow:
                     others = [u for u in uses if not (self._is_json_argument(self.index.parent(u)) or
                                                       self._is_item_read(u) or
                                                       self._keeps_default_through(u))]
-                    if uses and not others and \
-                            any(self._is_json_argument(self.index.parent(u)) for u in uses):
-                        return
+                    posts = [self.index.parent(argument) for u in uses
+                             if (argument := self.index.parent(u)) is not None and
+                             self._is_json_argument(argument)]
+                    if uses and not others and posts:
+                        return posts[0]
                     where = f" at {self.where(others[0])}" if others else ""
                     raise Unfollowable(f"`{name.value}` is changed or passed on{where} before it is "
                                        "sent (or is never visibly posted as JSON)")
@@ -724,13 +850,32 @@ class ValueFlow:
         return None
 
 
+class FlowLoader:
+    """The table check's view of the project: contexts loaded as the follow loads them."""
+
+    def __init__(self, context: ModuleContext, state: FlowState) -> None:
+        self.context = context
+        self.state = state
+
+    def load(self, real_path: str) -> ModuleContext | None:
+        return load_context(real_path, self.context.judgement, self.state)
+
+    def real_path_of(self, context: ModuleContext) -> str | None:
+        return self.state.real_path_of(context)
+
+    def display(self, context: ModuleContext, node: cst.CSTNode) -> str:
+        return ValueFlow(context, self.state).where(node)
+
+    def display_path(self, real_path: str) -> str:
+        return display_path(real_path)
+
+    def file_of(self, context: ModuleContext) -> str | None:
+        return ValueFlow(context, self.state).real_path_or_foreign
+
+
 # -- other files -----------------------------------------------------------------------------
 
 
-def display_path(real: str) -> str:
-    """A path as reports show it: relative to the current directory when below it."""
-    relative = os.path.relpath(real)
-    return (real if relative.startswith("..") else relative).replace(os.sep, "/")
 
 
 def load_context(path: str, judgement: Judgement, state: FlowState) -> ModuleContext | None:
@@ -748,7 +893,10 @@ def load_context(path: str, judgement: Judgement, state: FlowState) -> ModuleCon
 
 
 _CONTEXTS: dict[tuple[str, str, int], ModuleContext | None] = {}
-_REAL_PATHS: dict[int, str] = {}  # id of a loaded context -> its real path
+# id of a loaded context -> its real path, while that context lives: a context a running follow
+# still holds keeps its path when the cache above is emptied, and a dead one's id never
+# lends its path to a new object.
+_REAL_PATHS: dict[int, tuple[str, weakref.ref[ModuleContext]]] = {}
 
 
 def _context_for(path: str, digest: str, data: bytes, judgement: Judgement) -> ModuleContext | None:
@@ -756,19 +904,20 @@ def _context_for(path: str, digest: str, data: bytes, judgement: Judgement) -> M
     if key not in _CONTEXTS:
         if len(_CONTEXTS) > 256:
             _CONTEXTS.clear()
-            _REAL_PATHS.clear()
+            for dead in [k for k, (_, ref) in _REAL_PATHS.items() if ref() is None]:
+                del _REAL_PATHS[dead]
         context = _parse_context(path, data, judgement)
         _CONTEXTS[key] = context
         if context is not None:
-            _REAL_PATHS[id(context)] = path
+            _REAL_PATHS[id(context)] = (path, weakref.ref(context))
     return _CONTEXTS[key]
 
 
 def _parse_context(path: str, data: bytes, judgement: Judgement) -> ModuleContext | None:
     from libcst.metadata import MetadataWrapper
 
-    from migrator.analysis import NestedTooDeeply, parse_module
-    from migrator.sources.text import DecodeError, decode_python_source
+    from migrator.decoding import DecodeError, decode_python_source
+    from migrator.parsing import NestedTooDeeply, parse_module
 
     try:
         text = decode_python_source(data).text
@@ -810,13 +959,6 @@ def _is_print_or_log(call: cst.Call) -> bool:
         return True
     return len(chain) >= 2 and chain[-1] in LOG_METHODS and (
         chain[-2] in LOGGER_NAMES or chain[-2].endswith(("logger", "log", "LOGGER")))
-
-
-def _env_name(call: cst.Call) -> str:
-    positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
-    if positional and isinstance(positional[0].value, cst.SimpleString):
-        return f"`{positional[0].value.evaluated_value!s}`"
-    return "the variable"
 
 
 def _mentions(text: str, name: str) -> bool:

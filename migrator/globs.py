@@ -25,7 +25,7 @@ _CLASS = re.compile(r"\[(?P<negate>!?)(?P<chars>[^\]\[/!]+)\]")
 
 
 @dataclass(frozen=True)
-class Verdict:
+class CheckResult:
     """What pathspec's ``check_file`` answers: True ignored, False re-included, None silent."""
 
     include: bool | None
@@ -127,16 +127,16 @@ class _RegexPatterns:
     def __init__(self, regexes: list[str]) -> None:
         self._regex = re.compile("(?:" + "|".join(regexes) + r")\Z", re.DOTALL)
 
-    def check_file(self, path: str, separators: Any = None) -> Verdict:
-        return Verdict(True if self._regex.match(path) else None)
+    def check_file(self, path: str, separators: Any = None) -> CheckResult:
+        return CheckResult(True if self._regex.match(path) else None)
 
     def match_file(self, path: str, separators: Any = None) -> bool:
         return self._regex.match(path) is not None
 
 
 class _NoPatterns:
-    def check_file(self, path: str, separators: Any = None) -> Verdict:
-        return Verdict(None)
+    def check_file(self, path: str, separators: Any = None) -> CheckResult:
+        return CheckResult(None)
 
     def match_file(self, path: str, separators: Any = None) -> bool:
         return False

@@ -39,6 +39,9 @@ class Library:
     # Why the switch cannot be written at this call (the library has no argument that reaches
     # the request body there): a fix that must disable thinking is then unsafe.
     no_switch: str = ""
+    # The pydantic field a project subclass overrides to change the model every instance sends
+    # (`model_name: str = Field(default=..., alias="model")`), where a run showed it does.
+    subclass_model_field: str | None = None
 
     def thinking_example(self, state: str) -> str:
         """How this library spells the switch, for messages and docs."""
@@ -122,6 +125,7 @@ LANGCHAIN_DEEPSEEK = Library(
     callables=("langchain_deepseek.ChatDeepSeek", "langchain_deepseek.chat_models.ChatDeepSeek"),
     model_params=("model", "model_name"),
     sends_request=False,
+    subclass_model_field="model_name",
 )
 LANGCHAIN_OPENAI = Library(
     name="langchain_openai",
@@ -131,6 +135,7 @@ LANGCHAIN_OPENAI = Library(
                "langchain_openai.chat_models.base.ChatOpenAI"),
     model_params=("model", "model_name"),
     sends_request=False,
+    subclass_model_field="model_name",
 )
 INIT_CHAT_MODEL = Library(
     name="init_chat_model",

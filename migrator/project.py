@@ -7,14 +7,23 @@ from a word search: one read of each file, the import statements found by a chea
 pattern and confirmed by CPython's ``ast``, relative imports and ``src/`` layouts
 resolved, ``__init__`` re-exports followed by asking the model again for the package.
 
+With a results cache directory, the import statements found in each file are kept
+there (``imports.json``) under the file's size, modification and change times and inode,
+as git's index keeps them: a later run stats every file and reads only those that
+changed, so checking one file of a large project opens the files its values reach and
+no others.
+
 It imports neither libcst nor the rules: the readers and the planner ask it.
 """
 
 from __future__ import annotations
 
 import ast
+import json
 import os
 import re
+import tempfile
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -61,6 +70,11 @@ class Project:
     root: str
     files: tuple[str, ...]
     public_packages: tuple[str, ...] = ()
+    index_dir: str | None = None  # where the import index is kept between runs; None: nowhere
+    # The other files `check` reads: `.env` files (values the environment reads may take) and
+    # the rest (notebooks, YAML, TOML, JSON, INI), where a variable may be set another way.
+    env_files: tuple[str, ...] = ()
+    other_files: tuple[str, ...] = ()
     _imports: dict[str, tuple[_Import, ...]] | None = field(default=None, repr=False)
     _modules: dict[str, str] | None = field(default=None, repr=False)
     files_read: int = 0
@@ -136,13 +150,38 @@ class Project:
                     pass  # `import a` does not load `a.b`: a use of `a.b.NAME` relies on another import
         return sorted(found, key=lambda b: (b.importer, b.line))
 
+    def bindings(self, module: str, name: str) -> list[ImportBinding]:
+        """:meth:`importers`, also through re-exports: a module that imports the name by name
+        (``from .llm import chat`` in a package's ``__init__``) is one more place to import it from."""
+        found: list[ImportBinding] = []
+        seen: set[tuple[str, str]] = set()
+        queue = [(module, name)]
+        while queue:
+            current = queue.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            for binding in self.importers(*current):
+                found.append(binding)
+                there = self.module_of(binding.importer) if binding.kind == "name" else None
+                if there is not None:
+                    queue.append((there, binding.local))
+        return sorted(set(found), key=lambda b: (b.importer, b.line, b.local))
+
     def _all_imports(self) -> dict[str, tuple[_Import, ...]]:
         if self._imports is None:
+            index = ImportIndex.load(self.index_dir, self.root)
             self._imports = {}
             for path in self.files:
-                imports = self._imports_of(path)
+                stamp = file_stamp(path)
+                imports = index.get(path, stamp) if stamp is not None else None
+                if imports is None:
+                    imports = self._imports_of(path)
+                    if stamp is not None:
+                        index.put(path, stamp, imports)
                 if imports:
                     self._imports[path] = imports
+            index.save(self.files)
         return self._imports
 
     def _imports_of(self, path: str) -> tuple[_Import, ...]:
@@ -164,6 +203,104 @@ class Project:
             line = data.count(b"\n", 0, match.start()) + 1
             found.extend(_resolved(statement, package, line))
         return tuple(found)
+
+
+Stamp = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
+
+
+def file_stamp(path: str) -> Stamp | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
+# A file changed within this long before its entry is written may change again within the
+# same timestamp tick (coarse file systems): such an entry is not kept ("racy git").
+_RACY_NS = 2_000_000_000
+_INDEX_FORMAT = 1
+
+
+class ImportIndex:
+    """The import statements of each project file, kept between runs under its stamp.
+
+    An entry is used only when the file's stamp is exactly the one recorded; anything
+    unreadable or foreign is ignored. The file is replaced atomically, so two runs that
+    share it see a whole index or none, and a lost update only costs a re-read.
+    """
+
+    def __init__(self, path: str | None, root: str,
+                 entries: dict[str, tuple[Stamp, tuple[_Import, ...]]]) -> None:
+        self.path = path
+        self.root = root
+        self.entries = entries
+        self.changed = False
+
+    @classmethod
+    def load(cls, directory: str | None, root: str) -> ImportIndex:
+        if directory is None:
+            return cls(None, root, {})
+        path = os.path.join(directory, "imports.json")
+        try:
+            with open(path, "rb") as handle:
+                data = json.loads(handle.read())
+            if data.get("format") != _INDEX_FORMAT or data.get("root") != root:
+                return cls(path, root, {})
+            entries = {
+                str(file): (_stamp_from(stamp), tuple(_Import(str(m), None if n is None else str(n),
+                                                              str(local), int(line))
+                                                      for m, n, local, line in imports))
+                for file, (stamp, imports) in dict(data["files"]).items()
+            }
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            return cls(path, root, {})
+        return cls(path, root, entries)
+
+    def get(self, path: str, stamp: Stamp) -> tuple[_Import, ...] | None:
+        entry = self.entries.get(path)
+        if entry is None or entry[0] != stamp:
+            return None
+        return entry[1]
+
+    def put(self, path: str, stamp: Stamp, imports: tuple[_Import, ...]) -> None:
+        if time.time_ns() - stamp[1] < _RACY_NS:
+            self.changed |= self.entries.pop(path, None) is not None
+        elif self.entries.get(path) != (stamp, imports):
+            self.entries[path] = (stamp, imports)
+            self.changed = True
+
+    def save(self, files: Iterable[str]) -> None:
+        """Write the entries of ``files`` (the project as it is now), if anything changed."""
+        if self.path is None or not self.changed:
+            return
+        wanted = set(files)
+        data = {
+            "format": _INDEX_FORMAT,
+            "root": self.root,
+            "files": {path: [list(stamp), [[i.module, i.name, i.local, i.line] for i in imports]]
+                      for path, (stamp, imports) in sorted(self.entries.items()) if path in wanted},
+        }
+        from migrator.discovery import ensure_cache_directory
+
+        directory = os.path.dirname(self.path)
+        try:
+            ensure_cache_directory(Path(directory))
+            handle, temporary = tempfile.mkstemp(dir=directory, prefix=".imports-", suffix=".tmp")
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8") as out:
+                    json.dump(data, out, separators=(",", ":"))
+                os.replace(temporary, self.path)
+            except BaseException:
+                Path(temporary).unlink(missing_ok=True)
+                raise
+        except OSError:
+            return  # an index that cannot be written is no error: the next run reads again
+
+
+def _stamp_from(value: object) -> Stamp:
+    size, mtime, ctime, inode = (int(part) for part in value)  # type: ignore[attr-defined]
+    return (size, mtime, ctime, inode)
 
 
 def _statement(raw: bytes) -> ast.Import | ast.ImportFrom | None:
@@ -206,14 +343,16 @@ def _attributes_after(local: str, module: str) -> tuple[str, ...]:
     return ()  # `import a.b as x`: x is the module itself
 
 
-def project_fingerprint(root: str, public_packages: tuple[str, ...] = ()) -> str:
+def project_fingerprint(root: str, public_packages: tuple[str, ...] = (),
+                        index_dir: str | None = None) -> str:
     """What a cached result that followed values across modules depends on: every project
-    Python file's path, size and modification time (one stat each, no read)."""
+    file's path, size and modification time (one stat each, no read): the Python files, and the
+    `.env` and other files an environment variable's values are looked for in."""
     import hashlib
 
-    project = project_at(root, public_packages)
+    project = project_at(root, public_packages, index_dir)
     digest = hashlib.sha256(repr(public_packages).encode())
-    for path in project.files:
+    for path in (*project.files, *project.env_files, *project.other_files):
         try:
             info = os.stat(path)
         except OSError:
@@ -223,15 +362,28 @@ def project_fingerprint(root: str, public_packages: tuple[str, ...] = ()) -> str
 
 
 @lru_cache(maxsize=4)
-def project_at(root: str, public_packages: tuple[str, ...] = ()) -> Project:
-    """The project under ``root``: its Python files as ``check`` walks them (excludes honoured)."""
+def project_at(root: str, public_packages: tuple[str, ...] = (),
+               index_dir: str | None = None) -> Project:
+    """The project under ``root``: its Python files as ``check`` walks them (excludes honoured).
+
+    ``index_dir``: the results cache directory, where the import index is kept.
+    """
     from migrator.discovery import Candidate, DiscoveryError, DiscoveryOptions, discover
 
-    files: list[str] = []
+    by_kind: dict[str, list[str]] = {"python": [], "env": [], "other": []}
     try:
         for item in discover([root], DiscoveryOptions(project_root=Path(root))):
-            if isinstance(item, Candidate) and item.kind == "python":
-                files.append(os.path.realpath(item.path))
+            if isinstance(item, Candidate) and not (item.record and item.kind != "python"):
+                kind = item.kind if item.kind in by_kind else "other"
+                by_kind[kind].append(os.path.realpath(item.path))
     except (DiscoveryError, OSError):
         pass
-    return Project(os.path.realpath(root), tuple(files), public_packages)
+    return Project(os.path.realpath(root), tuple(by_kind["python"]), public_packages,
+                   index_dir=index_dir, env_files=tuple(by_kind["env"]),
+                   other_files=tuple(by_kind["other"]))
+
+
+def display_path(real: str) -> str:
+    """A path as reports show it: relative to the current directory when below it."""
+    relative = os.path.relpath(real)
+    return (real if relative.startswith("..") else relative).replace(os.sep, "/")

@@ -25,6 +25,7 @@ statements above cannot settle, or one that would take most of the module anyway
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterable, Mapping
 from functools import cached_property
 from typing import cast
@@ -52,9 +53,12 @@ ScopeMap = Mapping[cst.CSTNode, object]
 
 
 def _only_visits_the_module(provider: type[object]) -> bool:
-    from migrator.rules.base import visitor_method_names
-
-    return visitor_method_names(provider) == ("visit_Module",)  # type: ignore[arg-type]
+    """Whether the batched visit would call nothing of the provider's but ``visit_Module``
+    (libcst marks the visitor base class's empty methods ``_is_no_op``)."""
+    hooks = [name for name in dir(provider) if name.startswith(("visit_", "leave_"))
+             and inspect.isfunction(method := getattr(provider, name))
+             and not getattr(method, "_is_no_op", False)]
+    return hooks == ["visit_Module"]
 
 
 def scope_metadata(module: cst.Module) -> ScopeMap:

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from migrator.context import call_keywords, dict_entries, is_mapping_call
+from migrator.context import ModuleContext, call_keywords, dict_entries, is_mapping_call
 from migrator.findings import TextEdit
 from migrator.libraries import Library
-from migrator.rules.base import ModuleContext
 
 
 class Unfollowable(Exception):

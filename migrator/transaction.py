@@ -50,7 +50,7 @@ class Transaction:
 def plan_transaction(origins: Sequence[Candidate], plan: Plan) -> Transaction:
     """What the cross-file fixes of ``origins`` change, verified, not yet written."""
     from migrator.engine import analyse_bytes, read_whole
-    from migrator.fixing import select_fixes
+    from migrator.rewrite import select_fixes
 
     transaction = Transaction()
     fixes: list[tuple[str, Fix]] = []  # (origin real path, fix)
@@ -87,10 +87,6 @@ def plan_transaction(origins: Sequence[Candidate], plan: Plan) -> Transaction:
 
 def _render_all(fixes: Sequence[tuple[str, Fix]],
                 displays: dict[str, str]) -> tuple[list[FileChange], dict[str, str]]:
-    from migrator.fixing import same_tree_outside
-    from migrator.sources.python import parses_bytes
-    from migrator.sources.text import DecodeError, decode_python_source
-
     by_file: dict[str, set[TextEdit]] = {}
     for origin, fix in fixes:
         for edit in fix.edits:
@@ -113,19 +109,41 @@ def _render_all(fixes: Sequence[tuple[str, Fix]],
         if _overlapping(ordered):
             failed[path] = "two fixes edit the same place"
             continue
-        try:
-            decoded = decode_python_source(old)
-            new = decoded.render(ordered)
-        except (DecodeError, ValueError, UnicodeEncodeError) as error:
-            failed[path] = str(error)
-            continue
-        if not parses_bytes(new):
-            failed[path] = "the fixed source would not parse"
-        elif not same_tree_outside(decoded.text, decode_python_source(new).text, ordered):
-            failed[path] = "the fixed source would differ from the original beyond the fixed nodes"
+        new = _rendered(path, old, ordered)
+        if isinstance(new, str):
+            failed[path] = new
         elif new != old:
             changes.append(FileChange(path, displays.get(path, _display(path)), old, new))
     return changes, failed
+
+
+def _rendered(path: str, old: bytes, edits: Sequence[TextEdit]) -> bytes | str:
+    """The file's new bytes, verified as ``fix`` verifies one file; a string says why not."""
+    from migrator.decoding import DecodeError, decode_python_source
+    from migrator.discovery import kind_of
+    from migrator.rewrite import same_tree_outside
+    from migrator.sources.python import parses_bytes
+
+    kind = kind_of(path) or "python"
+    if kind in ("notebook", "markdown", "text"):
+        return f"a fix spanning files is not written into a {kind} file"
+    if kind != "python":  # a `.env` value the fix renames with the code that reads it
+        from migrator.sources.configfiles import rewrite
+
+        try:
+            return rewrite(kind, old, edits)
+        except (DecodeError, ValueError, UnicodeEncodeError) as error:
+            return str(error)
+    try:
+        decoded = decode_python_source(old)
+        new = decoded.render(edits)
+    except (DecodeError, ValueError, UnicodeEncodeError) as error:
+        return str(error)
+    if not parses_bytes(new):
+        return "the fixed source would not parse"
+    if not same_tree_outside(decoded.text, decode_python_source(new).text, edits):
+        return "the fixed source would differ from the original beyond the fixed nodes"
+    return new
 
 
 def _local(edit: TextEdit) -> TextEdit:
@@ -142,7 +160,7 @@ def _touched(origin: str, fix: Fix) -> set[str]:
 
 
 def _display(real: str) -> str:
-    from migrator.flow import display_path
+    from migrator.project import display_path
 
     return display_path(real)
 

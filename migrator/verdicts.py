@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from migrator.catalog import Catalog, ModelEntry, ModelMatch, format_utc
-from migrator.findings import Severity
+from migrator.findings import Finding, Fix, RequestRef, Severity, Span
 
 
 @dataclass(frozen=True)
@@ -108,3 +108,31 @@ def expired_url_verdict(url: str, moment: datetime, today: datetime, replacement
                "(it serves the current model, not the dated one)")
     severity = Severity.ERROR if expired else Severity.WARNING
     return Verdict(severity, message, None, replacement, format_utc(moment))
+
+
+def make_finding(path: str, span: Span, code: str, verdict: Verdict | None = None, *,
+                 severity: Severity | None = None, message: str | None = None,
+                 fix: Fix | None = None, unfixable_reason: str | None = None,
+                 replacement: str | None = None, model: str | None = None,
+                 deadline: str | None = None, anchor_line: int | None = None,
+                 requests: tuple[RequestRef, ...] = ()) -> Finding:
+    """The one way a finding is built, in Python code, config values, prose or a parse error.
+
+    A verdict supplies severity, wording, model, replacement and deadline; an explicit
+    argument overrides the verdict's; without either, the severity is info.
+    """
+    return Finding(
+        path=path,
+        span=span,
+        code=code,
+        severity=severity or (verdict.severity if verdict else Severity.INFO),
+        message=message if message is not None else (verdict.message if verdict else ""),
+        model=model if model is not None else (verdict.model if verdict else None),
+        replacement=replacement if replacement is not None else (
+            verdict.replacement if verdict else None),
+        deadline=deadline if deadline is not None else (verdict.deadline if verdict else None),
+        fix=fix,
+        unfixable_reason=unfixable_reason,
+        anchor_line=anchor_line,
+        requests=requests,
+    )

@@ -28,12 +28,31 @@ def _pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("NO_COLOR", raising=False)
 
 
-def run_cli(*args: str, cwd: Path | None = None, input: bytes | None = None,
-            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
-    """Run ``python -m migrator`` in a subprocess, as a user would."""
+def run_subprocess(*args: str, cwd: Path | None = None, input: bytes | None = None,
+                   env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+    """Run ``python -m migrator`` in a subprocess, as a user would (imports, pools, signals)."""
     full_env = {**os.environ, "DEEPSEEK_MIGRATE_TODAY": TODAY, **(env or {})}
     return subprocess.run([sys.executable, "-m", "migrator", *args], cwd=cwd, input=input,
                           capture_output=True, env=full_env, check=False)
+
+
+def run_cli(*args: str, cwd: Path | None = None, input: bytes | None = None,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+    """Run the real command line in this process (click's CliRunner): same exit code and
+    output as :func:`run_subprocess`, without a Python start-up per call."""
+    from click.testing import CliRunner
+
+    from migrator.cli import main
+
+    previous = os.getcwd()
+    os.chdir(cwd or previous)
+    try:
+        result = CliRunner().invoke(main, list(args), input=input, catch_exceptions=False,
+                                    env={"DEEPSEEK_MIGRATE_TODAY": TODAY, **(env or {})})
+    finally:
+        os.chdir(previous)
+    return subprocess.CompletedProcess(["deepseek-migrate", *args], result.exit_code,
+                                       result.stdout_bytes, result.stderr_bytes or b"")
 
 
 @pytest.fixture

@@ -1,13 +1,16 @@
-"""The command line as SPEC.md fixes it: exit codes, options, configuration, JSON shape."""
+"""The command line as the README documents it: exit codes, options, configuration, JSON shape."""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
-from .conftest import run_cli
+from migrator.rules import ALL_CODES
+
+from .conftest import ROOT, run_cli
 
 CHAT_CALL = 'client.chat.completions.create(model="deepseek-chat", messages=[])\n'
 
@@ -171,8 +174,9 @@ def test_concise_format(tmp_path: Path) -> None:
 def test_rules_lists_every_spec_code() -> None:
     out = run_cli("rules", "--output-format", "json").stdout
     codes = [row["code"] for row in json.loads(out)]
-    assert codes == ["DSM001", "DSM002", "DSM003", "DSM101", "DSM102", "DSM103", "DSM104",
-                     "DSM105", "DSM201", "DSM900"]
+    assert codes == list(ALL_CODES)
+    readme_codes = re.findall(r"^\| (DSM\d{3}) \|", (ROOT / "README.md").read_text(), re.MULTILINE)
+    assert readme_codes == codes  # the README's rule table lists the registry, in order
 
 
 def test_explain_prints_the_rule_documentation() -> None:
@@ -233,3 +237,17 @@ def test_a_broken_pyproject_with_our_table_is_exit_two(tmp_path: Path) -> None:
     result = run_cli("check", cwd=tmp_path)
     assert result.returncode == 2
     assert "not valid TOML" in result.stderr.decode()
+
+
+@pytest.mark.parametrize("command", ["check", "fix"])
+def test_every_option_of_the_command_is_a_typed_field_of_options(command: str) -> None:
+    """click hands the options over as keywords; the invocation takes them as typed fields."""
+    import typing
+    from dataclasses import fields
+
+    from migrator import cli, invocation
+
+    declared = {param.name for param in getattr(cli, command).params if param.name != "paths"}
+    hints = typing.get_type_hints(invocation.Options)
+    assert declared <= {field.name for field in fields(invocation.Options)}
+    assert all(hints[name] is not typing.Any for name in declared)

@@ -19,8 +19,8 @@ from migrator.catalog import load_catalog
 from migrator.discovery import kind_of
 from migrator.engine import READERS
 from migrator.findings import Finding, Severity
+from migrator.judgement import Judgement
 from migrator.rules import ALL_CODES
-from migrator.rules.base import Judgement
 from migrator.sources.base import Document, ReadRequest, as_record
 
 from .conftest import FIXTURES, TODAY_DT, run_cli

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from migrator.catalog import load_catalog
+from migrator.judgement import Judgement
 from migrator.rules import ALL_CODES
-from migrator.rules.base import Judgement
 from migrator.sources.base import Document, ReadRequest
 from migrator.sources.configfiles import read
 

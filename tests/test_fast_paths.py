@@ -216,8 +216,28 @@ def test_a_hit_imports_libcst_so_the_probe_can_see_it(clean_tree: Path) -> None:
         "exit 1 heavy libcst"
 
 
+@pytest.mark.parametrize("name", [".env", "settings.yaml", "config.toml", "app.json"])
+def test_checking_a_config_file_with_findings_never_imports_libcst(clean_tree: Path, name: str) -> None:
+    """Config readers and their rules' value hooks are libcst-free: only Python needs a parse.
+
+    (A `.env` variable the project's code reads is followed into that code, which needs
+    libcst: the clean tree reads `MODEL`, so the `.env` here sets another variable.)
+    """
+    body = {".env": "LLM_MODEL=deepseek-chat\n", "settings.yaml": "model: deepseek-chat\n",
+            "config.toml": 'model = "deepseek-chat"\n', "app.json": '{"model": "deepseek-chat"}\n'}
+    (clean_tree / name).write_text(body[name])
+    assert probe_imports("check", "--workers", "1", "--output-format", "concise", name,
+                         cwd=clean_tree) == "exit 1 heavy -"
+
+
+def test_a_env_variable_the_code_reads_is_followed_into_the_code(clean_tree: Path) -> None:
+    (clean_tree / ".env").write_text("MODEL=deepseek-chat\n")  # the clean tree reads MODEL
+    assert probe_imports("check", "--workers", "1", "--output-format", "concise", ".env",
+                         cwd=clean_tree) == "exit 1 heavy libcst"
+
+
 def test_the_prefilter_knows_the_wide_byte_order_marks_the_decoder_knows() -> None:
-    from migrator.sources.text import _WIDE_BOMS
+    from migrator.decoding import _WIDE_BOMS
 
     assert tuple(bom for bom, _ in _WIDE_BOMS) == engine._WIDE_BOMS
 
@@ -253,13 +273,15 @@ def full_path_findings(text: str) -> tuple[list[object], object] | None:
     )
 
     from migrator import analysis
+    from migrator.context import ModuleContext
     from migrator.engine import judgement_for
+    from migrator.judgement import Location
+    from migrator.parsing import parse_module
     from migrator.reference import libcst_providers
-    from migrator.rules.base import Location, ModuleContext
     from migrator.suppressions import Suppressions
 
     try:
-        module = analysis._parse(text)
+        module = parse_module(text)
     except Exception:  # the fast path reports these the same way (DSM900)
         return None
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
@@ -282,7 +304,7 @@ def finding_tuple(finding: object) -> tuple[object, ...]:
 def fast_path_findings(text: str) -> tuple[list[object], object] | None:
     from migrator.analysis import analyse_python
     from migrator.engine import judgement_for
-    from migrator.rules.base import Location
+    from migrator.judgement import Location
 
     analysis = analyse_python(text, Location("m.py"), judgement_for(plan()),  # type: ignore[arg-type]
                               frozenset(ALL_CODES))
@@ -300,7 +322,7 @@ PYTHON_FIXTURES = sorted(p for p in FIXTURES.rglob("*") if p.suffix == ".py" or 
 
 @pytest.mark.parametrize("path", PYTHON_FIXTURES, ids=lambda p: str(p.relative_to(FIXTURES)))
 def test_on_demand_metadata_gives_the_findings_of_the_full_path(path: Path) -> None:
-    from migrator.sources.text import DecodeError, decode_python_source
+    from migrator.decoding import DecodeError, decode_python_source
 
     try:
         text = decode_python_source(path.read_bytes()).text

@@ -15,18 +15,18 @@ from hypothesis import strategies as st
 
 from migrator.discovery import Candidate
 from migrator.engine import catalog_for
-from migrator.fixing import FixPlan, fix_bytes
+from migrator.fixing import FixRun, fix_bytes
 from migrator.rules import resolve_codes
 from migrator.settings import parse_today
 
 from .conftest import TODAY
 
-PLAN = FixPlan(
+PLAN = FixRun(
     codes=resolve_codes(["DSM"], []),
     today=parse_today(TODAY),
     target=catalog_for(None).default_target,
 )
-UNSAFE_PLAN = FixPlan(codes=PLAN.codes, today=PLAN.today, target=PLAN.target, unsafe_fixes=True)
+UNSAFE_PLAN = FixRun(codes=PLAN.codes, today=PLAN.today, target=PLAN.target, unsafe_fixes=True)
 CANDIDATE = Candidate(path=Path("generated.py"), display="generated.py", kind="python",
                       explicit=True, record=False)
 SETTINGS = settings(max_examples=12, deadline=None,
@@ -48,7 +48,7 @@ SNIPPETS = st.sampled_from([
 ])
 
 
-def _fix(source: bytes, plan: FixPlan = PLAN) -> bytes:
+def _fix(source: bytes, plan: FixRun = PLAN) -> bytes:
     return fix_bytes(CANDIDATE, source, plan)[1]
 
 

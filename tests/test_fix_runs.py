@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from migrator.cli import main
+from migrator.discovery import CACHE_DIRECTORY
 
 from .test_formats import sarif_validator
 
@@ -98,7 +99,9 @@ REASONER_PAYLOAD_CHANGED = (
 
 
 def _tree(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    """The files of the tree, without the tool's own cache (its import index may be refreshed)."""
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and CACHE_DIRECTORY not in p.relative_to(root).parts}
 
 
 @pytest.mark.parametrize("mode", [(), ("--unsafe-fixes",)], ids=["safe", "unsafe"])

@@ -25,11 +25,12 @@ from urllib.parse import unquote
 import jsonschema
 import pytest
 
+from migrator.decoding import apply_edits
 from migrator.findings import Finding, Fix, Severity, Span, TextEdit
+from migrator.lines import LineIndex
 from migrator.reporting import Report, render
 from migrator.reporting.ci import fingerprints, located_message
 from migrator.rules import available_codes, rule_info
-from migrator.sources.text import LineIndex, apply_edits
 
 from .conftest import TODAY, TODAY_DT, run_cli
 

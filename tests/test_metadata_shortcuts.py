@@ -357,10 +357,10 @@ def test_the_name_filter_rules_out_most_callees() -> None:
 
 @pytest.mark.parametrize("name", sorted(SOURCES))
 def test_without_a_model_literal_no_request_names_a_model(name: str) -> None:
-    from migrator import analysis
+    from migrator.context import ModuleContext
     from migrator.engine import judgement_for
+    from migrator.judgement import Location
     from migrator.reference import libcst_providers
-    from migrator.rules.base import Location, ModuleContext
     from tests.test_fast_paths import plan
 
     text = SOURCES[name] + "\nrequests.post(URL, json={'model': MODEL})\n"
@@ -375,7 +375,6 @@ def test_without_a_model_literal_no_request_names_a_model(name: str) -> None:
                     if isinstance(node, (cst.Call, cst.Dict))]
         if not index.literal_may_name_a_model:
             assert all(r is None or r.model is None for r in requests)
-    del analysis
 
 
 # -- scopes: libcst's answers about a name, from the statements that spell it ------------------

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from migrator.catalog import load_catalog
 from migrator.findings import Finding, TextEdit
+from migrator.judgement import Judgement
 from migrator.rules import ALL_CODES
-from migrator.rules.base import Judgement
 from migrator.sources import notebook
 from migrator.sources.base import Document, ReadRequest
 
@@ -83,7 +83,7 @@ def test_fix_changes_only_the_edited_source_lines(fixed: Path) -> None:
             k: v for k, v in new.items() if k != "source"}
         expected_source = notebook.cell_source(old)
         if index in edited:
-            from migrator.sources.text import apply_edits
+            from migrator.decoding import apply_edits
 
             cell_edits = [e for e in edits if e.cell == index]
             expected_source = apply_edits(expected_source, cell_edits)

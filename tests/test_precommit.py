@@ -20,6 +20,7 @@ import pytest
 import yaml
 
 from migrator.discovery import kind_of
+from migrator.kinds import FILE_KINDS
 
 from .conftest import TODAY
 
@@ -166,12 +167,24 @@ SAMPLE_NAMES = [
 ]
 
 
+def registry_names() -> list[str]:
+    """A file name for every pattern of every kind in the registry, at the top and nested."""
+    names = []
+    for kind in FILE_KINDS:
+        for pattern in kind.patterns:
+            name = pattern.replace("*", "x")
+            names += [name, f"deep/dir/{name}"]
+    return names
+
+
 @pytest.mark.parametrize("hook", ["deepseek-migrate", "deepseek-migrate-fix"])
 def test_hooks_pass_exactly_the_files_the_tool_reads_by_default(hook: str) -> None:
     hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
     spec = hooks[hook]
     assert "--force-exclude" in spec["entry"].split() and "--no-progress" in spec["entry"].split()
     pattern = re.compile(spec["files"])
-    passed = {name for name in SAMPLE_NAMES if pattern.search(name)}
-    read = {name for name in SAMPLE_NAMES if kind_of(name) is not None}
+    names = SAMPLE_NAMES + registry_names()
+    passed = {name for name in names if pattern.search(name)}
+    read = {name for name in names if kind_of(name) is not None}
     assert passed == read
+    assert {kind_of(name) for name in read} == {k.name for k in FILE_KINDS if k.default}

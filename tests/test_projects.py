@@ -41,19 +41,10 @@ FindingKey = tuple[str, int | None, int, int]
 # unsafe (stricter than expected, never looser: `test_no_fix_is_looser_than_expected` runs
 # on every project). xfail(strict): a project that starts passing must leave this table.
 NOT_FOLLOWED_YET = {
-    "adapter_subclass": "class fields (`Field(...)` defaults of a ChatOpenAI subclass) are not followed",
-    "dotenv_getenv": "`.env` values are not joined to the `os.getenv` request that reads them",
     "notebook_cells": "a notebook's cells are not yet read as one program",
-    "pricing_table_merge": "literal lookups of a table do not name the table's collision",
-    "pricing_table_tests": "the consistent rename of a table's keys and their literal lookups",
-    "self_attribute": "`self.model = model` is not followed to the methods that read it",
-    "settings_dict": "a settings dict's entries are not followed to `SETTINGS[...]` reads",
-    "settings_pydantic": "pydantic-settings fields and their env sources are not followed",
-    "wrapper_kwargs_forward": "the switch at the callers of a `**kwargs`-forwarding wrapper",
 }
 # The tests of those projects that already pass (their unsafe tree, or the tree left as it was).
 PASSING_ALREADY = {
-    ("dotenv_getenv", "unsafe"), ("pricing_table_tests", "unsafe"), ("pricing_table_merge", "fix"),
 }
 
 

@@ -12,8 +12,8 @@ from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvide
 
 from migrator.analysis import Analysis, analyse_python
 from migrator.catalog import load_catalog
+from migrator.judgement import Judgement, Location
 from migrator.rules import resolve_codes
-from migrator.rules.base import Judgement, Location
 
 from .conftest import TODAY_DT
 

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from migrator.analysis import analyse_python
 from migrator.catalog import load_catalog
+from migrator.discovery import Candidate
+from migrator.findings import Finding, Severity
+from migrator.fixing import FixRun, fix_bytes
+from migrator.judgement import Judgement, Location
+from migrator.lines import LineIndex
 from migrator.rules import ALL_CODES, available_codes, rule_info
-from migrator.rules.base import Judgement, Location, Rule
+from migrator.rules.base import Rule
 from migrator.rules.meta import Invalid, Valid
 from migrator.settings import parse_today
 
@@ -25,15 +33,30 @@ def _examples(kind: str) -> list[tuple[str, int, Valid | Invalid]]:
     return cases
 
 
-def _findings(code: str, example: Valid | Invalid) -> list[str]:
-    judgement = Judgement(
+def _judgement(example: Valid | Invalid) -> Judgement:
+    return Judgement(
         CATALOG,
         parse_today(example.options.get("today", TODAY)),
         example.options.get("target", CATALOG.default_target),
     )
-    analysis = analyse_python(example.code, Location(example.filename), judgement, frozenset({code}))
+
+
+def _reported(code: str, example: Valid | Invalid) -> list[Finding]:
+    analysis = analyse_python(example.code, Location(example.filename), _judgement(example),
+                              frozenset({code}))
     assert analysis.parsed, f"example does not parse:\n{example.code}"
-    return [f.code for f in analysis.suppressions.filter(analysis.findings)]
+    return analysis.suppressions.filter(analysis.findings)
+
+
+def _findings(code: str, example: Valid | Invalid) -> list[str]:
+    return [f.code for f in _reported(code, example)]
+
+
+def _spanned(text: str, finding: Finding) -> str:
+    lines = LineIndex(text)
+    span = finding.span
+    start = lines.offset(span.line, span.column - 1)
+    return text[start : lines.offset(span.end_line, span.end_column - 1)]
 
 
 @pytest.mark.parametrize(("code", "index", "example"), _examples("VALID"))
@@ -42,26 +65,42 @@ def test_valid_example_has_no_finding(code: str, index: int, example: Valid) -> 
 
 
 @pytest.mark.parametrize(("code", "index", "example"), _examples("INVALID"))
-def test_invalid_example_is_reported(code: str, index: int, example: Invalid) -> None:
-    assert _findings(code, example) == [code] * example.count
+def test_invalid_example_is_reported_where_and_as_it_says(code: str, index: int,
+                                                            example: Invalid) -> None:
+    """The count, and each finding's span and message: the span covers source text, and the
+    first thing the message names in backticks stands in that text (the ID, the URL, the
+    parameter), so a finding reported on the wrong node or with the wrong words fails."""
+    findings = _reported(code, example)
+    assert [f.code for f in findings] == [code] * example.count
+    rule = rule_info(code)
+    for finding in findings:
+        spanned = _spanned(example.code, finding)
+        assert spanned.strip(), finding
+        assert finding.severity in {rule.default_severity, Severity.ERROR, Severity.WARNING}
+        named = re.findall(r"`([^`]+)`|(?<= )\"([^\"]+)\"", finding.message)
+        assert named, f"the message names nothing: {finding.message}"
+        first = next(part for part in named[0] if part)
+        if finding.message.startswith(f"drops `{first}`"):  # removed by name, or a rebuilt message
+            assert first in spanned or '"content"' in spanned, (finding.message, spanned)
+        else:
+            assert first in spanned or _spelled_in(first, spanned), (finding.message, spanned)
+
+
+def _spelled_in(name: str, spanned: str) -> bool:
+    """An ID the message names as the catalog spells it, written in pieces or with escapes."""
+    literal = spanned.replace('" "', "").replace("' '", "").replace("\\x2d", "-")
+    return name in literal
 
 
 def _fixed(code: str, example: Invalid, unsafe: bool) -> str:
-    from migrator.sources.text import apply_edits
-
-    judgement = Judgement(
-        CATALOG,
-        parse_today(example.options.get("today", TODAY)),
-        example.options.get("target", CATALOG.default_target),
-    )
-    analysis = analyse_python(example.code, Location(example.filename), judgement, frozenset({code}))
-    edits = {
-        edit
-        for finding in analysis.suppressions.filter(analysis.findings)
-        if finding.fix is not None and (finding.fix.applicability == "safe" or unsafe)
-        for edit in finding.fix.edits
-    }
-    return apply_edits(example.code, sorted(edits))
+    """The example after ``fix``'s own selection, rendering and verification."""
+    plan = FixRun(codes=frozenset({code}), today=_judgement(example).today,
+                  target=_judgement(example).target, unsafe_fixes=unsafe, prefilter=False)
+    candidate = Candidate(Path(example.filename), example.filename, "python", True, False)
+    data = example.code.encode("utf-8")
+    outcome, new = fix_bytes(candidate, data, plan)
+    assert outcome.problem is None, outcome.problem
+    return new.decode("utf-8")
 
 
 def _fix_examples() -> list[tuple[str, int, Invalid]]:

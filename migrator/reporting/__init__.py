@@ -10,11 +10,14 @@ from typing import TYPE_CHECKING, TextIO
 
 from migrator import __version__
 from migrator.catalog import format_utc, parse_utc
-from migrator.findings import Finding, FollowUp, Severity
+from migrator.findings import Finding, FollowUp, Severity, cell_index
 
 if TYPE_CHECKING:
-    from migrator.sources.text import LineIndex
+    from migrator.lines import LineIndex
 
+# The output formats: name -> module with ``render(report, out, color)``. Adding a format is
+# its module plus one entry here (and in MACHINE_FORMATS when a program reads it); the
+# command line's --output-format choice is this table.
 FORMATS: dict[str, str] = {
     "full": "migrator.reporting.full",
     "concise": "migrator.reporting.concise",
@@ -56,7 +59,7 @@ class Report:
         return {severity: counts[severity] for severity in reversed(Severity) if counts[severity]}
 
     def source_line(self, finding: Finding, line: int) -> str | None:
-        cell = None if finding.span.cell is None else finding.span.cell - 1
+        cell = cell_index(finding.span.cell)
         index = self.line_index(finding.path, cell)
         if index is None:
             return None
@@ -64,7 +67,7 @@ class Report:
 
     def line_index(self, path: str, cell: int | None) -> LineIndex | None:
         """The line table of one document, built once per report (findings share it)."""
-        from migrator.sources.text import LineIndex
+        from migrator.lines import LineIndex
 
         key = (path, cell)
         if key not in self._line_indexes:

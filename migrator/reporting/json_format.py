@@ -1,4 +1,4 @@
-"""The JSON report of SPEC.md: one object on standard output."""
+"""The JSON report (README: CI, where the formats are listed): one object on standard output."""
 
 from __future__ import annotations
 

@@ -13,9 +13,9 @@ import re
 from typing import Any, TextIO
 
 from migrator.findings import Finding, Fix, FollowUp, Severity, TextEdit
+from migrator.lines import LineIndex
 from migrator.reporting import Report
 from migrator.reporting.ci import fingerprints, located_message, relative_uri
-from migrator.sources.text import LineIndex
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 # The distribution's registry page: the project has no other public home yet.

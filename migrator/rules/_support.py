@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from migrator.context import Request
+from migrator.context import ModuleContext, Request
 from migrator.findings import TextEdit
-from migrator.rules.base import ModuleContext
 
 ARGUMENT_NODES = (cst.Arg, cst.DictElement)
 

@@ -4,206 +4,25 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
-from functools import cache, cached_property
-from pathlib import Path
+from functools import cache
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 import libcst as cst
-from libcst.metadata import (
-    BaseMetadataProvider,
-    CodeRange,
-    MetadataWrapper,
-    ParentNodeProvider,
-    PositionProvider,
-)
-from libcst.metadata.base_provider import LazyValue  # type: ignore[attr-defined]
+from libcst.metadata import BaseMetadataProvider, PositionProvider
 
-from migrator.catalog import Catalog, ModelEntry, ModelMatch
-from migrator.findings import Finding, Fix, RequestRef, Severity, Span, TextEdit
-from migrator.positions import LazyPositions
-from migrator.reference import using_libcst_providers
+from migrator.catalog import Catalog, ModelMatch
+from migrator.context import ModuleContext
+from migrator.findings import Fix, RequestRef, Severity, Span
 from migrator.rules.meta import RuleMeta
-from migrator.sources.text import LineIndex
-from migrator.strings import StringClaims, StringNode
-from migrator.treewalk import Walk, provider_may_recurse_too_deep, walk
+from migrator.strings import StringNode
+from migrator.verdicts import make_finding
 
 if TYPE_CHECKING:
-    from migrator.context import Request, RequestIndex
+    from migrator.context import Request
+
+__all__ = ["FastBatchableVisitor", "ModuleContext", "RequestRule", "Rule", "WholeStringRule"]
 
 _T = TypeVar("_T")
-
-
-@dataclass(frozen=True)
-class Judgement:
-    """What a rule needs from the run: the moment, the rewrite target, the catalog."""
-
-    catalog: Catalog
-    today: datetime
-    target: str
-    unsafe_fixes: bool = False
-    explicit_target: bool = False  # --target or `target =` given, rather than the default
-    # Where other modules may import a public name from (fix safety); None: not looked at.
-    project_root: Path | None = None
-    public_api: tuple[str, ...] = ()  # packages code outside the project imports
-
-    def successor_of(self, model: ModelEntry) -> str:
-        """What a retired ID is rewritten to: the chosen target, else the catalog's successor.
-
-        The bundled successors are the default target; a user catalog's own retired ID
-        brings its own successor, which only an explicit target overrides.
-        """
-        if self.explicit_target or not model.is_retired or model.successor is None:
-            return self.target
-        return model.successor
-
-
-@dataclass
-class Location:
-    """Where a Python document sits in its file (a notebook cell, a Markdown block)."""
-
-    path: str
-    cell: int | None = None  # 0-based index of the notebook cell
-    line_offset: int = 0
-    offset_base: int = 0
-    # The code of the notebook's other cells: a name used there is beyond this document.
-    outside_text: str = ""
-
-
-@dataclass
-class ModuleContext:
-    """Everything the rules of one document share; computed once, lazily."""
-
-    module: cst.Module
-    wrapper: MetadataWrapper
-    text: str
-    location: Location
-    judgement: Judgement
-    findings: list[Finding] = field(default_factory=list)
-    # The equivalence tests' switch: libcst's providers instead of the shortcuts below.
-    reference: bool = field(default_factory=using_libcst_providers)
-
-    @cached_property
-    def lines(self) -> LineIndex:
-        return LineIndex(self.text)
-
-    @property
-    def catalog(self) -> Catalog:
-        return self.judgement.catalog
-
-    @cached_property
-    def gateway_module(self) -> bool:
-        """A module whose strings name a gateway host (OpenRouter): `deepseek/…` is its slug."""
-        if not self.catalog.is_gateway_text(self.text):
-            return False
-        strings = self.nodes_of(cst.SimpleString, cst.FormattedStringText)
-        return any(self.catalog.is_gateway_text(getattr(node, "value", "")) for node in strings)
-
-    def nodes_of(self, *kinds: type[cst.CSTNode]) -> list[cst.CSTNode]:
-        """Every node of these kinds in the module, in source order; one walk per module."""
-        found: list[cst.CSTNode] = []
-        for kind in kinds:
-            found.extend(self._nodes_by_kind.get(kind, ()))
-        return found
-
-    @property
-    def preorder(self) -> list[cst.CSTNode]:
-        """Every node of the module in libcst's visiting order (parents before children)."""
-        return self._walk.order
-
-    @cached_property
-    def _walk(self) -> Walk:
-        return walk(self.module)
-
-    def as_libcst_would(self, provider: type[BaseMetadataProvider[object]]) -> None:
-        """Resolve ``provider`` over the whole module, as the analysis did before it resolved
-        metadata per statement, where libcst's recursion may fail on a module this deep: the
-        module is then "nested too deeply" (DSM900), as it was. Elsewhere, nothing."""
-        if provider in self._providers_checked:
-            return
-        self._providers_checked.add(provider)
-        if not self.reference and provider_may_recurse_too_deep(self._walk.depth):
-            self.metadata(provider)
-
-    @cached_property
-    def _providers_checked(self) -> set[type[BaseMetadataProvider[object]]]:
-        return set()
-
-    @cached_property
-    def parents(self) -> dict[cst.CSTNode, cst.CSTNode]:
-        """Each node's parent, as ``ParentNodeProvider`` has it; the walk records them."""
-        if self._walk.parents_exact and not self.reference:
-            return self._walk.parents
-        return self.metadata(ParentNodeProvider)
-
-    @cached_property
-    def _positions(self) -> LazyPositions | dict[cst.CSTNode, CodeRange]:
-        if self.reference:
-            return self.metadata(PositionProvider)
-        return LazyPositions(self.module, self.parents, lambda: self.metadata(PositionProvider))
-
-    def position(self, node: cst.CSTNode) -> CodeRange:
-        """``PositionProvider``'s range of a node, computed for its statement only."""
-        self.as_libcst_would(PositionProvider)
-        return self._positions[node]
-
-    @cached_property
-    def _nodes_by_kind(self) -> dict[type[cst.CSTNode], list[cst.CSTNode]]:
-        by_kind: dict[type[cst.CSTNode], list[cst.CSTNode]] = {}
-        for node in self.preorder:
-            by_kind.setdefault(type(node), []).append(node)
-        return by_kind
-
-    @cached_property
-    def strings(self) -> StringClaims:
-        return StringClaims(self.catalog, self.gateway_module,
-                            litellm_route=lambda node: self.requests.routes_through_litellm(node))
-
-    @cached_property
-    def requests(self) -> RequestIndex:
-        from migrator.context import RequestIndex
-
-        return RequestIndex(self)
-
-    def metadata(self, provider: type[BaseMetadataProvider[_T]]) -> dict[cst.CSTNode, _T]:
-        """A provider's metadata, resolved on first use (the wrapper keeps it)."""
-        resolved = self.wrapper.resolve(provider)
-        return resolved  # type: ignore[return-value]
-
-    def metadata_of(self, provider: type[BaseMetadataProvider[_T]], node: cst.CSTNode,
-                    default: _T | None = None) -> _T | None:
-        """One node's metadata; providers may store lazy values, resolved here."""
-        value = self.metadata(provider).get(node, default)
-        if isinstance(value, LazyValue):
-            return value()  # type: ignore[no-any-return]
-        return value
-
-    def start_offset(self, node: cst.CSTNode) -> int:
-        start = self.position(node).start
-        return self.lines.offset(start.line, start.column)
-
-    def node_range(self, node: cst.CSTNode) -> tuple[int, int]:
-        """Character offsets of a node's own source in the document."""
-        position = self.position(node)
-        return (
-            self.lines.offset(position.start.line, position.start.column),
-            self.lines.offset(position.end.line, position.end.column),
-        )
-
-    def span(self, start: int, end: int) -> Span:
-        line, column = self.lines.position(start)
-        end_line, end_column = self.lines.position(end)
-        shift = self.location.line_offset
-        cell = None if self.location.cell is None else self.location.cell + 1
-        return Span(line + shift, column, end_line + shift, end_column, cell)
-
-    def node_span(self, node: cst.CSTNode) -> Span:
-        return self.span(*self.node_range(node))
-
-    def edit(self, start: int, end: int, text: str) -> TextEdit:
-        base = self.location.offset_base
-        return TextEdit(start + base, end + base, text, self.location.cell)
 
 
 @cache
@@ -257,22 +76,11 @@ class Rule(RuleMeta, FastBatchableVisitor):
     ) -> None:
         span = where if isinstance(where, Span) else self.context.node_span(where)
         anchor_line = self.context.node_span(anchor).end_line if anchor is not None else None
-        self.context.findings.append(
-            Finding(
-                path=self.context.location.path,
-                span=span,
-                code=self.code,
-                severity=severity or self.default_severity,
-                message=message,
-                model=model,
-                replacement=replacement,
-                deadline=deadline,
-                fix=fix,
-                unfixable_reason=unfixable_reason,
-                anchor_line=anchor_line,
-                requests=requests,
-            )
-        )
+        self.context.findings.append(make_finding(
+            self.context.location.path, span, self.code, severity=severity or self.default_severity,
+            message=message, model=model, replacement=replacement, deadline=deadline, fix=fix,
+            unfixable_reason=unfixable_reason, anchor_line=anchor_line, requests=requests,
+        ))
 
     def mention_spans(self, node: cst.CSTNode, text: str | None = None,
                       ) -> Iterator[tuple[Span, ModelMatch]]:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from migrator.findings import Severity
+from migrator.findings import Finding, Severity, Span
 from migrator.rules.meta import Invalid, RuleMeta, Valid
+from migrator.verdicts import make_finding
 
 
 class ParseError(RuleMeta):
@@ -30,3 +31,22 @@ class ParseError(RuleMeta):
 
 
 RULE = ParseError
+
+
+def parse_error(path: str, reason: str, line: int = 1, column: int = 1,
+                cell: int | None = None) -> Finding:
+    """A file (or one notebook cell, 1-based) that could not be decoded, read or parsed."""
+    return make_finding(path, Span(line, column, line, column, cell), ParseError.code,
+                        severity=ParseError.default_severity, message=reason)
+
+
+def cannot_read(path: str, error: OSError) -> Finding:
+    reason = error.strerror or type(error).__name__
+    return parse_error(path, f"cannot read: {reason.lower()}")
+
+
+def too_large(path: str, size: int, limit: int) -> Finding:
+    """Generated data too large to parse: reported, never rewritten."""
+    return parse_error(path, f"not analysed: {size / (1024 * 1024):.1f} MB is larger than the "
+                       f"{limit // (1024 * 1024)} MB this tool parses (a DeepSeek name occurs in "
+                       "it; review it by hand)")

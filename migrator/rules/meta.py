@@ -48,15 +48,3 @@ class RuleMeta:
     @classmethod
     def documentation(cls) -> str:
         return inspect.cleandoc(cls.__doc__ or cls.summary)
-
-    @classmethod
-    def enabled_by_default(cls) -> bool:
-        from migrator.rules import OFF_BY_DEFAULT
-
-        return cls.code not in OFF_BY_DEFAULT
-
-    @classmethod
-    def severity_label(cls) -> str:
-        """``info``, or ``info, off by default`` for an opt-in rule."""
-        label = cls.default_severity.value
-        return label if cls.enabled_by_default() else f"{label}, off by default"

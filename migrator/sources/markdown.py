@@ -15,12 +15,13 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from migrator.decoding import DecodeError, decode_utf8_text
 from migrator.findings import Finding
-from migrator.rules.base import Judgement, Location
+from migrator.judgement import Judgement, Location
+from migrator.lines import LineIndex
 from migrator.sources.base import Document, ReadRequest
-from migrator.sources.configfiles import mention_findings
-from migrator.sources.text import DecodeError, LineIndex, decode_utf8_text
 from migrator.suppressions import Suppressions
+from migrator.textanalysis import mention_findings
 
 PYTHON_INFO = frozenset({"python", "py", "python3", "py3"})
 IPYTHON_INFO = frozenset({"ipython", "ipython3"})
@@ -84,7 +85,7 @@ def _is_python(block: Block) -> bool:
 
 
 def read(data: bytes, request: ReadRequest, judgement: Judgement) -> Document:
-    from migrator.analysis import parse_error_finding
+    from migrator.textanalysis import parse_error as parse_error_finding
 
     try:
         decoded = decode_utf8_text(data)
@@ -101,9 +102,13 @@ def read(data: bytes, request: ReadRequest, judgement: Judgement) -> Document:
     findings: list[Finding] = []
     parsed = 0
     prose_start = 0
+
+    def mentions(start: int, end: int | None = None) -> list[Finding]:
+        return mention_findings(text, request.path, judgement, request.codes, start=start, end=end,
+                                lines=lines)
+
     for block in fenced_blocks(text, lines):
-        findings.extend(mention_findings(text, request, judgement, start=prose_start,
-                                         end=block.start, lines=lines))
+        findings.extend(mentions(prose_start, block.start))
         prose_start = block.end
         if _is_python(block):
             block_findings, ok = _analyse_block(text, block, request, judgement, suppressions)
@@ -111,15 +116,14 @@ def read(data: bytes, request: ReadRequest, judgement: Judgement) -> Document:
                 parsed += 1
                 findings.extend(block_findings)
                 continue
-        findings.extend(mention_findings(text, request, judgement, start=block.start,
-                                         end=block.end, lines=lines))
-    findings.extend(mention_findings(text, request, judgement, start=prose_start, lines=lines))
+        findings.extend(mentions(block.start, block.end))
+    findings.extend(mentions(prose_start))
     return Document(findings=suppressions.filter(findings), texts={None: text},
                     render=decoded.render, reparse=_reparser(parsed))
 
 
 def parsed_python_blocks(text: str) -> int:
-    from migrator.analysis import parses
+    from migrator.parsing import parses
     from migrator.sources.notebook import mask_ipython
 
     count = 0

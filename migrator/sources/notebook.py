@@ -19,13 +19,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from migrator.findings import Finding, TextEdit
-from migrator.rules.base import Judgement, Location
+from migrator.decoding import Decoded, DecodeError, decode_utf8_text
+from migrator.findings import Finding, TextEdit, reported_cell
+from migrator.jsonspan import JArray, JObject, JsonSyntaxError, JString, parse_json
+from migrator.judgement import Judgement, Location
+from migrator.lines import LineIndex
 from migrator.sources.base import Document, ReadRequest
-from migrator.sources.configfiles import mention_findings
-from migrator.sources.jsonspan import JArray, JObject, JsonSyntaxError, JString, parse_json
-from migrator.sources.text import Decoded, DecodeError, LineIndex, decode_utf8_text
 from migrator.suppressions import Suppressions
+from migrator.textanalysis import mention_findings
 
 # Cell magics whose body is Python (the rest — bash, html, sql, … — is not).
 PYTHON_CELL_MAGICS = frozenset({
@@ -120,7 +121,7 @@ def analyse_code(source: str, location: Location, judgement: Judgement, codes: f
 
 
 def read(data: bytes, request: ReadRequest, judgement: Judgement) -> Document:
-    from migrator.analysis import parse_error_finding
+    from migrator.textanalysis import parse_error as parse_error_finding
 
     try:
         decoded = decode_utf8_text(data)
@@ -165,7 +166,8 @@ def _read_cells(decoded: Decoded, notebook: dict[str, Any], cells: list[Any],
                 cell_findings = _foreign_cell(source, index, request, judgement, suppressions)
             findings.extend(cell_findings)
         else:
-            findings.extend(mention_findings(source, request, judgement, cell=index + 1))
+            findings.extend(mention_findings(source, request.path, judgement, request.codes,
+                                             cell=reported_cell(index)))
     document = Document(findings=suppressions.filter(findings), texts=texts)
     document.render = _renderer(decoded)
     document.reparse = _reparser(frozenset(parsed_cells))
@@ -186,8 +188,9 @@ def _foreign_cell(source: str, index: int, request: ReadRequest, judgement: Judg
     for number in range(1, len(lines.starts) + 1):
         text = lines.line_text(number)
         if "#" in text:
-            suppressions.add_comment(number, text[text.index("#") :], index + 1)
-    return mention_findings(source, request, judgement, cell=index + 1, lines=lines)
+            suppressions.add_comment(number, text[text.index("#") :], reported_cell(index))
+    return mention_findings(source, request.path, judgement, request.codes, cell=reported_cell(index),
+                            lines=lines)
 
 
 # -- writing back --------------------------------------------------------------------------
@@ -202,7 +205,7 @@ def _renderer(decoded: Decoded) -> Callable[[Sequence[TextEdit]], bytes]:
 
 def render_text(text: str, edits: Sequence[TextEdit]) -> str:
     """The notebook text with ``edits`` applied to its cells' sources, nothing else touched."""
-    from migrator.sources.text import apply_edits
+    from migrator.decoding import apply_edits
 
     if not edits:
         return text
@@ -223,7 +226,7 @@ def render_text(text: str, edits: Sequence[TextEdit]) -> str:
         elif isinstance(source, JArray) and all(isinstance(i, JString) for i in source.items):
             replacements.extend(_line_replacements(text, source, cell_edits, ascii_only))
         else:
-            raise ValueError(f"cell {index + 1} has no source to edit")
+            raise ValueError(f"cell {reported_cell(index)} has no source to edit")
     return apply_edits(text, replacements)
 
 
@@ -252,7 +255,7 @@ _SOURCE_LINE = re.compile(r"[^\n]*\n|[^\n]+")
 def _line_replacements(text: str, array: JArray, edits: Sequence[TextEdit],
                        ascii_only: bool) -> list[TextEdit]:
     """Replace only the JSON strings of the source lines the edits touch."""
-    from migrator.sources.text import apply_edits
+    from migrator.decoding import apply_edits
 
     items: list[JString] = [item for item in array.items if isinstance(item, JString)]
     starts: list[int] = []
@@ -298,7 +301,7 @@ def _reparser(parsed_cells: frozenset[int]) -> Callable[[bytes], bool]:
     """The rewritten notebook is JSON, and every cell that parsed before still parses."""
 
     def reparse(data: bytes) -> bool:
-        from migrator.analysis import parses
+        from migrator.parsing import parses
 
         try:
             notebook = json.loads(decode_utf8_text(data).text)

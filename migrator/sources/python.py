@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from migrator.rules.base import Judgement, Location
+from migrator.decoding import DecodeError, decode_python_source
+from migrator.judgement import Judgement, Location
 from migrator.sources.base import Document, ReadRequest
-from migrator.sources.text import DecodeError, decode_python_source
 
 
 def read(data: bytes, request: ReadRequest, judgement: Judgement) -> Document:
-    from migrator.analysis import analyse_python, parse_error_finding
+    from migrator.analysis import analyse_python
+    from migrator.textanalysis import parse_error as parse_error_finding
 
     try:
         decoded = decode_python_source(data)
@@ -25,7 +26,7 @@ def read(data: bytes, request: ReadRequest, judgement: Judgement) -> Document:
 
 def parses_bytes(data: bytes) -> bool:
     """Whether a Python file's bytes decode and parse (the check every rewrite must pass)."""
-    from migrator.analysis import parses
+    from migrator.parsing import parses
 
     try:
         return parses(decode_python_source(data).text)

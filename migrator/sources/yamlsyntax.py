@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from migrator.sources.configsyntax import Piece, PieceKind, decode_backslashes
+from migrator.configsyntax import Piece, PieceKind, decode_backslashes
 
 _FLOW_INDICATORS = ",[]{}"
 _BREAKS = "\r\n"

@@ -14,7 +14,7 @@ from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from migrator.sources.jsonspan import JArray, JNode, JObject, JString, parse_json
+from migrator.jsonspan import JArray, JNode, JObject, JString, parse_json
 
 PieceKind = Literal["value", "key", "comment", "text"]
 

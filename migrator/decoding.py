@@ -1,18 +1,19 @@
-"""Decoding source bytes faithfully, and mapping character offsets to lines and columns."""
+"""Decoding source bytes faithfully, and encoding them back with edits applied; libcst-free.
+
+The file readers (``migrator.sources``) and the Python model (the project's other modules,
+read by the value flow) decode through here; line and column mapping is ``migrator.lines``.
+"""
 
 from __future__ import annotations
 
 import codecs
 import io
-import re
 import tokenize
-from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from migrator.findings import TextEdit
 
-_NEWLINE = re.compile(r"\r\n|\r|\n")
 _WIDE_BOMS = (
     (codecs.BOM_UTF32_LE, "UTF-32"),
     (codecs.BOM_UTF32_BE, "UTF-32"),
@@ -89,27 +90,6 @@ def _decode(data: bytes, encoding: str) -> Decoded:
         raise DecodeError(f"unknown encoding {encoding!r}") from None
     return Decoded(text, encoding, bom)
 
-
-class LineIndex:
-    """Character offsets <-> 1-based (line, column) with the parser's idea of a line break."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
-
-    def offset(self, line: int, column: int) -> int:
-        """Offset of a 1-based line and 0-based column."""
-        return self.starts[line - 1] + column
-
-    def position(self, offset: int) -> tuple[int, int]:
-        """1-based line and 1-based column of an offset."""
-        line = bisect_right(self.starts, offset)
-        return line, offset - self.starts[line - 1] + 1
-
-    def line_text(self, line: int) -> str:
-        start = self.starts[line - 1]
-        end = self.starts[line] if line < len(self.starts) else len(self.text)
-        return self.text[start:end].rstrip("\r\n")
 
 def apply_edits(text: str, edits: Sequence[TextEdit]) -> str:
     """Apply non-overlapping edits (any order) to a text."""

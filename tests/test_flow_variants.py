@@ -1,0 +1,250 @@
+"""Variants of the fixture projects that must not keep their safe fix: one change each.
+
+Each case copies a project's ``before/`` tree, applies a few text replacements (or adds a
+file), and asks the real CLI for the DSM001 finding at one place: its applicability, and
+that the reason names the use that decides it. Cases that stay safe show which uses the
+flows accept as harmless.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import FIXTURES, run_cli
+
+PROJECTS = FIXTURES / "projects"
+
+
+@dataclass(frozen=True)
+class Variant:
+    id: str
+    project: str
+    finding: tuple[str, int]  # path, line of the DSM001 finding asked about
+    applicability: str  # safe | unsafe | none
+    reason: tuple[str, ...] = ()
+    replace: tuple[tuple[str, str, str], ...] = ()  # (path, old, new): old must occur once
+    add: dict[str, str] = field(default_factory=dict)  # new files
+    written: tuple[tuple[str, str], ...] = ()  # (path, text) that `fix` must leave in the file
+
+
+def finding_of(root: Path, path: str, line: int) -> dict[str, Any]:
+    result = run_cli("check", "--output-format", "json", "--no-progress", "--no-cache",
+                     "--exit-zero", cwd=root)
+    assert result.returncode == 0, result.stderr.decode()
+    findings = [f for f in json.loads(result.stdout)["findings"]
+                if f["code"] == "DSM001" and f["path"] == path and f["line"] == line]
+    assert len(findings) == 1, findings
+    found: dict[str, Any] = findings[0]
+    return found
+
+
+def build(variant: Variant, tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    shutil.copytree(PROJECTS / variant.project / "before", root)
+    for path, old, new in variant.replace:
+        text = (root / path).read_text(encoding="utf-8")
+        assert text.count(old) == 1, (path, old)
+        (root / path).write_text(text.replace(old, new), encoding="utf-8")
+    for path, text in variant.add.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text, encoding="utf-8")
+    return root
+
+
+BOT, CLI = "chatbot/bot.py", "chatbot/cli.py"
+SESSION = '    bot = Bot(persona="the help desk of a bike shop")\n'
+REPLY = "    def reply(self, text: str) -> str:\n"
+
+SELF_ATTRIBUTE = [
+    Variant("instance-attribute-set-from-outside", "self_attribute", (BOT, 7), "unsafe",
+            ("`Bot.model` is set again at chatbot/cli.py:6",),
+            replace=((CLI, SESSION, SESSION + '    bot.model = "deepseek-reasoner"\n'),)),
+    Variant("attribute-set-on-an-unknown-object", "self_attribute", (BOT, 7), "unsafe",
+            ("`obj.model` is set at chatbot/tune.py:2",),
+            add={"chatbot/tune.py": 'def tune(obj):\n    obj.model = "deepseek-v4-pro"\n'}),
+    Variant("attribute-set-by-name", "self_attribute", (BOT, 7), "unsafe",
+            ("by name at chatbot/tune.py:2",),
+            add={"chatbot/tune.py": "def tune(obj, key, value):\n    setattr(obj, key, value)\n"}),
+    Variant("attribute-set-again-in-a-method", "self_attribute", (BOT, 7), "unsafe",
+            ("`Bot.model` is set again at chatbot/bot.py:13",),
+            replace=((BOT, REPLY, REPLY.replace("reply", "use") +
+                      '        self.model = "deepseek-reasoner"\n\n' + REPLY),)),
+    Variant("attribute-defined-in-the-class-body", "self_attribute", (BOT, 9), "unsafe",
+            ("`Bot` defines `model` in its body",),
+            replace=((BOT, "class Bot:\n", 'class Bot:\n    model = "deepseek-v4-pro"\n\n'),)),
+    Variant("subclass-elsewhere", "self_attribute", (BOT, 7), "unsafe",
+            ("`Tutor` subclasses `Bot` (chatbot/tutor.py:4)",),
+            add={"chatbot/tutor.py": "from .bot import Bot\n\n\nclass Tutor(Bot):\n    pass\n"}),
+    Variant("class-handed-on", "self_attribute", (BOT, 7), "unsafe",
+            ("`Bot` is handed on as a value at chatbot/registry.py:3",),
+            add={"chatbot/registry.py": "from chatbot import Bot\n\nMAKERS = {\"bot\": Bot}\n"}),
+    Variant("class-with-a-library-base", "self_attribute", (BOT, 10), "unsafe",
+            ("`Bot` is built on `Base`",),
+            replace=((BOT, "class Bot:\n", "from base import Base\n\n\nclass Bot(Base):\n"),)),
+    Variant("instantiated-through-re-export-with-another-model", "self_attribute", (BOT, 7), "unsafe",
+            ("`__init__` gets another `model` at chatbot/cli.py:5",),
+            replace=((CLI, 'Bot(persona=', 'Bot(model=pick(), persona='),)),
+    Variant("instantiated-with-reasoner", "self_attribute", (BOT, 7), "unsafe",
+            ("chatbot/cli.py:5", "deepseek-reasoner"),
+            replace=((CLI, 'Bot(persona=', 'Bot(model="deepseek-reasoner", persona='),)),
+    Variant("attribute-compared", "self_attribute", (BOT, 7), "unsafe",
+            ("compared",),
+            replace=((BOT, REPLY, REPLY + '        if self.model == "x":\n            return ""\n'),)),
+    Variant("attribute-read-on-an-unknown-object", "self_attribute", (BOT, 7), "unsafe",
+            ("`cfg.model` is read at chatbot/show.py:2",),
+            add={"chatbot/show.py": "def show(cfg):\n    return cfg.model\n"}),
+    Variant("instance-dict-changed", "self_attribute", (BOT, 7), "unsafe",
+            ("`self` has its attributes set or read by name at chatbot/bot.py:10",),
+            replace=((BOT, "        self.history = [",
+                      "        self.__dict__.update({})\n        self.history = ["),)),
+    Variant("instance-attribute-printed", "self_attribute", (BOT, 7), "safe",
+            replace=((CLI, SESSION, SESSION + "    print(bot.model)\n"),)),
+    Variant("response-model-and-other-classes", "self_attribute", (BOT, 7), "safe",
+            replace=((BOT, "        answer = ", "        print(response.model)\n        answer = "),),
+            add={"chatbot/other.py": "class Other:\n    def __init__(self):\n        self.model = 1\n\n"
+                                     "    def get(self):\n        return self.model\n"}),
+]
+
+SETTINGS_PY, SUMMARY = "digest/settings.py", "digest/summary.py"
+READ = 'SETTINGS["summary_model"]'
+HEADERS = "    headers = {"
+PAYLOAD = "    payload = {"
+
+
+def before_payload(lines: str) -> tuple[tuple[str, str, str], ...]:
+    """Statements inserted in summarise_thread() before its payload (the read stays at line 10+)."""
+    return ((SUMMARY, PAYLOAD, lines + PAYLOAD),)
+NESTED = (
+    '"""Runtime settings."""\n\nCONFIG = {\n    "api_url": "https://api.deepseek.com/chat/completions",\n'
+    '    "llm": {"summary": {"model": "deepseek-chat"}, "other": {"model": "x"}},\n}\n'
+    'SETTINGS = {"timeout": 30, "api_url": CONFIG["api_url"]}\n'
+)
+
+
+def settings_variant(id: str, applicability: str, *reason: str, line: int = 5,
+                     replace: tuple[tuple[str, str, str], ...] = (),
+                     add: dict[str, str] | None = None) -> Variant:
+    return Variant(id, "settings_dict", (SETTINGS_PY, line), applicability, reason, replace, add or {})
+
+
+SETTINGS_DICT = [
+    settings_variant("entry-set-elsewhere", "unsafe", "is set or deleted at digest/tune.py:4",
+                     add={"digest/tune.py": 'from .settings import SETTINGS\n\n\n'
+                                            'SETTINGS["summary_model"] = "deepseek-reasoner"\n'}),
+    settings_variant("other-entry-set", "unsafe", '`SETTINGS["timeout"]` is set or deleted',
+                     replace=((SUMMARY, HEADERS, '    SETTINGS["timeout"] = 60\n' + HEADERS),)),
+    settings_variant("dict-updated", "unsafe", "`SETTINGS.update()` at digest/summary.py:9 changes",
+                     replace=before_payload("    SETTINGS.update(timeout=5)\n")),
+    settings_variant("key-not-a-literal", "unsafe", "`SETTINGS[name]` at digest/summary.py:9",
+                     replace=before_payload("    print(SETTINGS[name])\n")),
+    settings_variant("dict-spread-into-a-call", "unsafe", "`**SETTINGS` at digest/summary.py:9",
+                     replace=before_payload("    configure(**SETTINGS)\n")),
+    settings_variant("dict-passed-on", "unsafe", "`SETTINGS` is passed on at digest/summary.py:9",
+                     replace=before_payload("    configure(SETTINGS)\n")),
+    settings_variant("entries-handed-out", "unsafe", "`SETTINGS.items`",
+                     replace=before_payload("    pairs = SETTINGS.items()\n")),
+    settings_variant("entry-compared", "unsafe", "compared",
+                     replace=before_payload('    if SETTINGS.get("summary_model") == "x":\n'
+                                            '        return ""\n')),
+    settings_variant("entry-read-with-get", "safe",
+                     replace=((SUMMARY, READ, 'SETTINGS.get("summary_model", "x")'),)),
+    settings_variant("harmless-uses", "safe", replace=before_payload(
+        '    print(SETTINGS, len(SETTINGS), "timeout" in SETTINGS, list(SETTINGS.keys()))\n'
+        '    print(f"model: {SETTINGS[\'summary_model\']}")\n')),
+    settings_variant("read-through-the-module", "safe",
+                     add={"digest/report.py": 'import digest.settings as s\n\n'
+                                              'print(s.SETTINGS["summary_model"], s.SETTINGS["timeout"])\n'}),
+    settings_variant("module-entry-set", "unsafe", "is set or deleted at digest/report.py:3",
+                     add={"digest/report.py": 'import digest.settings as s\n\n'
+                                              's.SETTINGS["summary_model"] = "x"\n'}),
+    settings_variant("nested-entry", "safe", line=5,
+                     add={SETTINGS_PY: NESTED},
+                     replace=((SUMMARY, "from .settings import SETTINGS",
+                               "from .settings import CONFIG, SETTINGS"),
+                              (SUMMARY, READ, 'CONFIG["llm"]["summary"]["model"]'))),
+    settings_variant("nested-part-passed-on", "unsafe", '`CONFIG["llm"]` is passed on', line=5,
+                     add={SETTINGS_PY: NESTED + '\nLLM = CONFIG["llm"]\n'},
+                     replace=((SUMMARY, "from .settings import SETTINGS",
+                               "from .settings import CONFIG, SETTINGS"),
+                              (SUMMARY, READ, 'CONFIG["llm"]["summary"]["model"]'))),
+]
+
+LLM, SUMMARY_PY, ACTIONS = "notes/llm.py", "notes/summary.py", "notes/actions.py"
+WRAPPER = "def chat(messages, model=\"deepseek-chat\", **kwargs):\n"
+SUMMARISE = "    return chat(msgs).choices"
+
+
+def forward_variant(id: str, applicability: str, *reason: str,
+                    replace: tuple[tuple[str, str, str], ...] = (), add: dict[str, str] | None = None,
+                    written: tuple[tuple[str, str], ...] = (), finding: tuple[str, int] = (LLM, 8),
+                    ) -> Variant:
+    return Variant(id, "wrapper_kwargs_forward", finding, applicability, reason, replace, add or {},
+                   written)
+
+
+KWARGS_FORWARD = [
+    forward_variant("caller-with-its-own-model-keeps-its-request", "safe",
+                    replace=((SUMMARY_PY, "chat(msgs)", 'chat(msgs, model="deepseek-v4-pro")'),),
+                    written=((SUMMARY_PY, 'chat(msgs, model="deepseek-v4-pro").choices'),
+                             (ACTIONS, "extra_body={\"user_tag\": \"titles\", \"thinking\""))),
+    forward_variant("caller-with-reasoner-gets-its-own-switch", "safe",
+                    replace=((SUMMARY_PY, "chat(msgs)", 'chat(msgs, model="deepseek-reasoner")'),),
+                    finding=(SUMMARY_PY, 6),
+                    written=((SUMMARY_PY, 'chat(msgs, model="deepseek-v4-flash", extra_body={"thinking": '
+                                          '{"type": "enabled"}}).choices'),)),
+    forward_variant("caller-unpacks-options", "unsafe", "notes/summary.py:6 unpacks arguments",
+                    replace=((SUMMARY_PY, "chat(msgs)", "chat(msgs, **OPTIONS)"),)),
+    forward_variant("caller-passes-a-body-expression", "unsafe", "`extra_body` is not a literal",
+                    replace=((SUMMARY_PY, "chat(msgs)", "chat(msgs, extra_body=BODY)"),)),
+    forward_variant("caller-sets-thinking-itself", "safe",
+                    replace=((SUMMARY_PY, "chat(msgs)",
+                              'chat(msgs, extra_body={"thinking": {"type": "enabled"}})'),),
+                    written=((SUMMARY_PY, 'chat(msgs, extra_body={"thinking": {"type": "enabled"}})'),)),
+    forward_variant("wrapper-changes-its-kwargs", "unsafe", "`**kwargs` is used elsewhere",
+                    replace=((LLM, WRAPPER, WRAPPER + "    kwargs.setdefault(\"timeout\", 30)\n"),)),
+    forward_variant("wrapper-takes-the-switch-keyword", "unsafe", "sets part of the thinking switch",
+                    replace=((LLM, "**kwargs):", "extra_body=None, **kwargs):"),)),
+    forward_variant("wrapper-handed-on", "unsafe", "`chat` is handed on as a value at notes/llm.py:12",
+                    replace=((LLM, "**kwargs)\n", "**kwargs)\n\n\nHANDLERS = {\"chat\": chat}\n"),)),
+    forward_variant("another-modules-chat", "unsafe", "may be one of `chat`",
+                    replace=((SUMMARY_PY, "from .llm import chat",
+                              "from . import llm, other\nfrom .llm import chat"),
+                             (SUMMARY_PY, "chat(msgs).choices", "other.chat(msgs).choices"))),
+    settings_variant("dict-copied-into-another", "unsafe", "`**SETTINGS` at digest/summary.py:9 copies",
+                     replace=before_payload("    merged = {**SETTINGS}\n")),
+    forward_variant("another-objects-chat-method", "unsafe", "may be one of `chat`",
+                    replace=((SUMMARY_PY, "chat(msgs).choices", "bot.chat(msgs).choices"),)),
+]
+
+# A re-exported wrapper: its callers import it from the package, not from its module.
+REEXPORT = [
+    Variant("wrapper-caller-through-re-export", "wrapper_default", ("agents/llm.py", 6), "unsafe",
+            ("a value the tool cannot follow",),
+            add={"agents/__init__.py": "from .llm import make_llm\n",
+                 "agents/extra.py": "from agents import make_llm\n\nLLM = make_llm(model=pick())\n"}),
+]
+
+
+@pytest.mark.parametrize("variant", SELF_ATTRIBUTE + SETTINGS_DICT + KWARGS_FORWARD + REEXPORT,
+                         ids=lambda v: v.id)
+def test_variant(variant: Variant, tmp_path: Path) -> None:
+    root = build(variant, tmp_path)
+    finding = finding_of(root, *variant.finding)
+    fix = finding.get("fix")
+    applicability = fix["applicability"] if fix else "none"
+    reason = "\n".join(part for part in (finding.get("message"), (fix or {}).get("description"),
+                                         finding.get("unfixable_reason")) if part)
+    assert applicability == variant.applicability, reason
+    missing = [fragment for fragment in variant.reason if fragment not in reason]
+    assert not missing, f"reason lacks {missing}: {reason}"
+    if variant.written:
+        result = run_cli("fix", "--no-progress", "--no-cache", "--exit-zero", cwd=root)
+        assert result.returncode == 0, result.stderr.decode()
+        for path, text in variant.written:
+            assert text in (root / path).read_text(encoding="utf-8"), path
