@@ -45,7 +45,6 @@ from migrator.positions import LazyPositions
 from migrator.prefilters import (
     ModuleNames,
     QualifiedNameFilter,
-    any_literal_may_name_a_model,
     module_names,
 )
 from migrator.reference import using_libcst_providers
@@ -218,11 +217,6 @@ class RequestIndex:
     def _library_callables(self) -> QualifiedNameFilter:
         return QualifiedNameFilter(BY_CALLABLE, self._names)
 
-    @cached_property
-    def literal_may_name_a_model(self) -> bool:
-        """Whether some request here may name a model: a payload dict needs one to count."""
-        return any_literal_may_name_a_model(self.context.nodes_of(*STRING_NODES), self.context.catalog)
-
     # -- finding requests --------------------------------------------------------------
 
     def request_for(self, node: cst.Call | cst.Dict) -> Request | None:
@@ -324,7 +318,7 @@ class RequestIndex:
     def _payload_request(self, node: cst.Dict, source: ModelSource | None = None) -> Request | None:
         entries = dict_entries(node)
         model_entry = entries.get("model")
-        if model_entry is None or not self.literal_may_name_a_model:
+        if model_entry is None:
             return None
         source = source or self.model_source(model_entry.value)
         if source.match is None:
