@@ -45,6 +45,7 @@ from migrator.positions import LazyPositions
 from migrator.prefilters import (
     ModuleNames,
     QualifiedNameFilter,
+    any_literal_may_name_a_model,
     module_names,
 )
 from migrator.reference import using_libcst_providers
@@ -217,6 +218,14 @@ class RequestIndex:
     def _library_callables(self) -> QualifiedNameFilter:
         return QualifiedNameFilter(BY_CALLABLE, self._names)
 
+    @cached_property
+    def literal_may_name_a_model(self) -> bool:
+        """Whether a value of this module alone may name a model: a payload dict needs one to
+        count, unless the value flow brings its model from another module."""
+        if self.context.reference:
+            return True
+        return any_literal_may_name_a_model(self.context.nodes_of(*STRING_NODES), self.context.catalog)
+
     # -- finding requests --------------------------------------------------------------
 
     def request_for(self, node: cst.Call | cst.Dict) -> Request | None:
@@ -318,7 +327,7 @@ class RequestIndex:
     def _payload_request(self, node: cst.Dict, source: ModelSource | None = None) -> Request | None:
         entries = dict_entries(node)
         model_entry = entries.get("model")
-        if model_entry is None:
+        if model_entry is None or (source is None and not self.literal_may_name_a_model):
             return None
         source = source or self.model_source(model_entry.value)
         if source.match is None:

@@ -1,11 +1,9 @@
-"""An exact answer to a question that would otherwise need the whole module's scope analysis.
+"""Exact answers to two questions that would otherwise need the whole module's scope analysis.
 
-"Can libcst name this callee one of these qualified names?" is asked of every call; most
-of the time the answer is a certain no that a look at the node and the module's imports
+"Can libcst name this callee one of these qualified names?" and "can any request of this
+module name a catalog model?" are asked of every call and every payload dict; most of the
+time the answer is a certain no that a look at the node (or at the module's strings)
 gives without resolving a single name.
-
-(A payload dict is not skipped when the module names no model: its model may come from
-another module, which the value flow follows.)
 """
 
 from __future__ import annotations
@@ -15,6 +13,9 @@ from dataclasses import dataclass
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
+
+from migrator.catalog import Catalog
+from migrator.strings import literal_value
 
 
 @dataclass(frozen=True)
@@ -81,3 +82,18 @@ class QualifiedNameFilter:
             return True
         root, _, _ = full.partition(".")
         return root in self.imported and (full.rsplit(".", 1)[-1] in self.tails or full in self.alias_names)
+
+
+def any_literal_may_name_a_model(strings: Iterable[cst.CSTNode], catalog: Catalog) -> bool:
+    """Whether a string literal of the module names a catalog model as a whole.
+
+    Within one module a request's model is found by following its value to a string
+    literal of the same module: where no literal names a model (in any module kind,
+    gateway or not), no request of the module does, unless the value flow brings one.
+    """
+    for node in strings:
+        value = literal_value(node) if isinstance(node, cst.BaseExpression) else None
+        if value is not None and (catalog.match_whole(value) is not None
+                                  or catalog.match_whole(value, gateway_module=True) is not None):
+            return True
+    return False

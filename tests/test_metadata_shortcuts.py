@@ -361,6 +361,32 @@ def test_the_name_filter_rules_out_most_callees() -> None:
     assert verdicts == [False, False, True, False, True, False, False, False, True, True, True, True]
 
 
+@pytest.mark.parametrize("name", sorted(SOURCES))
+def test_without_a_model_literal_no_request_names_a_model(name: str) -> None:
+    from migrator.context import STRING_NODES, ModuleContext
+    from migrator.engine import judgement_for
+    from migrator.judgement import Location
+    from migrator.prefilters import any_literal_may_name_a_model
+    from migrator.reference import libcst_providers
+    from tests.test_fast_paths import plan
+
+    text = SOURCES[name] + "\nrequests.post(URL, json={'model': MODEL})\n"
+    module = parsed(text)
+    if module is None:
+        pytest.skip("libcst does not parse it")
+    with libcst_providers():
+        context = ModuleContext(module, MetadataWrapper(module, unsafe_skip_copy=True), text,
+                                Location("m.py"), judgement_for(plan()))  # type: ignore[arg-type]
+        index = context.requests
+        requests = [index.request_for(node) for node in context.nodes_of(cst.Call, cst.Dict)
+                    if isinstance(node, (cst.Call, cst.Dict))]
+        if not any_literal_may_name_a_model(context.nodes_of(*STRING_NODES), context.catalog):
+            assert all(r is None or r.model is None for r in requests)
+            nodes = context.nodes_of(cst.Call, cst.Dict)
+            payloads = [r for node, r in zip(nodes, requests, strict=True) if isinstance(node, cst.Dict)]
+            assert all(r is None for r in payloads)
+
+
 # -- scopes: libcst's answers about a name, from the statements that spell it ------------------
 
 
