@@ -40,6 +40,7 @@ from libcst.metadata import (
     ScopeProvider,
 )
 from libcst.metadata.base_provider import LazyValue  # type: ignore[attr-defined]
+from libcst.metadata.scope_provider import LocalScope
 
 from migrator.treewalk import children_of
 
@@ -81,6 +82,40 @@ def _resolved(value: object) -> Scope | None:
     if isinstance(value, LazyValue):
         value = value()
     return value if isinstance(value, Scope) else None
+
+
+def _read_resolved_locally(scope: Scope, node: cst.CSTNode, name: str) -> bool:
+    """Whether libcst resolves the read ``node`` of ``name``, in an analysis of the node's
+    own top-level statement, to bindings of local scopes only (a function's, a class's, a
+    comprehension's): the whole module's analysis then finds the very same bindings.
+
+    This follows libcst's ``Access.record_assignments``: the first scope up the visible
+    chain that binds the name gives the bindings; where none of them comes before a read
+    in the same scope, the parent scope's are taken instead.
+    """
+    access = next((a for a in scope.accesses[name] if a.node is node), None)
+    if access is None:
+        return False
+    first = _local_binder(access.scope, access.scope, name)
+    if first is None:
+        return False
+    assignments = first._assignments.get(name, ())
+    if not assignments or any(a.scope != access.scope or a._index < access._index for a in assignments):
+        return True
+    return _local_binder(access.scope.parent, access.scope, name) is not None
+
+
+def _local_binder(start: Scope, reader: Scope, name: str) -> LocalScope | None:
+    """The local scope where libcst's ``_resolve_scope_for_access`` finds ``name``, or
+    None when it would look in the module's scope (or a global/nonlocal redirects it)."""
+    current = start
+    while isinstance(current, LocalScope):
+        if name in current._scope_overwrites:
+            return None
+        if name in current._assignments:
+            return current
+        current = current._next_visible_parent(reader)  # past class scopes, as libcst goes
+    return None
 
 
 def own_name(node: cst.CSTNode) -> str | None:
@@ -168,7 +203,14 @@ class ScopeIndex:
         item = self._item_of(node)
         if name is None or item is None or not self._bindings_answerable(node, name):
             return self.whole(node)
-        return self._scope_in(frozenset((item, *self._index[3].get(name, ()))), node)
+        needed = frozenset((item, *self._index[3].get(name, ())))
+        if not self._affordable(needed):
+            # A name bound in the function (or class, comprehension) around the node: the
+            # bindings a read refers to are all inside its own top-level statement.
+            own = self._scope_in(frozenset((item,)), node)
+            if own is not None and _read_resolved_locally(own, node, name):
+                return own
+        return self._scope_in(needed, node)
 
     def whole(self, node: cst.CSTNode) -> Scope | None:
         self.whole_resolved = True

@@ -462,6 +462,18 @@ def unlimited_budget(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(scopes, "TOTAL_BUDGET", 1e9)
 
 
+@pytest.fixture
+def one_statement_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only a single top-level statement may be analysed alone: every other question
+    goes through the local-binding answer or to the whole module."""
+    from migrator import scopes
+
+    def affordable(index: scopes.ScopeIndex, items: frozenset[int]) -> bool:
+        return len(items) == 1
+
+    monkeypatch.setattr(scopes.ScopeIndex, "_affordable", affordable)
+
+
 SCOPE_CASES = {
     "shadowing": "x = 1\ndef f(x=x):\n    y = x\n    def g():\n        nonlocal y\n        y = x\n"
                  "    return g\nclass C:\n    x = x\n    def m(self):\n        return x\n"
@@ -475,6 +487,12 @@ SCOPE_CASES = {
     "classes": "class typing:\n    def cast(self): pass\n"
                "class A:\n    class B:\n        m = 1\n    n = B.m\n",
     "comprehensions": "a = [b for b in c if b]\nd = {e: f for e, f in g}\nh = (i for i in j for j in i)\n",
+    "local-bindings": "model = 'g'\nclass K:\n    model = 'k'\n    def m(self, x):\n        return model, x\n"
+                      "    y = [model for model in 'ab'] + [model]\n"
+                      "def f(model='p'):\n    def g():\n        nonlocal model\n        return model\n"
+                      "    def h():\n        global model\n        model = 'h'\n        return model\n"
+                      "    return [model for _ in g()], lambda: model\n"
+                      "def k():\n    print(model)\n    if model:\n        model = 1\n    del model\n",
     "walrus-match": "if (n := 10) > 5:\n    pass\nmatch p:\n    case {'k': v, **rest}:\n        w = v\n"
                     "    case [x, *ys] if x:\n        pass\n",
 }
@@ -486,6 +504,29 @@ def test_scope_answers_are_libcsts(name: str, unlimited_budget: None) -> None:
     if module is None:
         pytest.skip("libcst does not parse it")
     assert_same_scopes(module)
+
+
+@pytest.mark.parametrize("name", sorted(SCOPE_CASES) + sorted(SOURCES)[::4])
+def test_scope_answers_one_statement_at_a_time_are_libcsts(name: str, one_statement_at_a_time: None) -> None:
+    from libcst.metadata import ScopeProvider
+
+    from migrator import scopes
+
+    module = parsed(SCOPE_CASES.get(name) or SOURCES[name])
+    if module is None:
+        pytest.skip("libcst does not parse it")
+    walked = walk(module)
+    full = MetadataWrapper(module, unsafe_skip_copy=True).resolve(ScopeProvider)
+    index = scopes.ScopeIndex(module, walked.order, walked.parents, lambda: full, lambda *kinds: [
+        node for node in walked.order if isinstance(node, kinds)])
+    questions = [n for n in walked.order if isinstance(n, (cst.Name, cst.Attribute))]
+    for node in questions[:: max(1, len(questions) // 400)]:
+        root = scopes.root_name(node)
+        if root is not None:
+            expected = scopes._resolved(full.get(node))
+            index.whole_resolved = False  # each question as if it were the first
+            bound = index.scope_for_bindings(node, root)
+            assert binding_signature(bound, node, root) == binding_signature(expected, node, root)
 
 
 def test_scope_answers_of_the_benchmark_module_are_libcsts(unlimited_budget: None) -> None:
