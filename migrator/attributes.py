@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 import libcst as cst
-from libcst.metadata import ClassScope, ExpressionContext, ExpressionContextProvider, GlobalScope
+from libcst.metadata import ClassScope, ExpressionContext, GlobalScope
 
 from migrator.context import STRING_NODES, attribute_chain
 from migrator.flow import EXTENSIONS
@@ -327,7 +327,7 @@ def _touches(context: ModuleContext, name: str) -> Iterator[_Touch]:
             continue
         if node.attr.value != name or _inside(context, node, (cst.Import, cst.ImportFrom)):
             continue
-        how = context.metadata_of(ExpressionContextProvider, node)
+        how = context.expression_context(node)
         access: Literal["load", "store"] = "load" if how is ExpressionContext.LOAD else "store"
         yield _Touch(node, node.value, access)
     for node in context.nodes_of(cst.Call):

@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import libcst as cst
-from libcst.metadata import ExpressionContext, ExpressionContextProvider, GlobalScope, ScopeProvider
+from libcst.metadata import ExpressionContext, GlobalScope, ScopeProvider
 
 from migrator.context import STRING_NODES, ModelSource, attribute_chain, call_keywords
 from migrator.flow import (
@@ -50,6 +50,8 @@ FIELD_CALLS = frozenset({"pydantic.Field", "pydantic.fields.Field", "pydantic.v1
 SETTINGS_CLASSES = frozenset({"pydantic_settings.BaseSettings", "pydantic_settings.main.BaseSettings",
                               "pydantic.BaseSettings", "pydantic.v1.BaseSettings",
                               "pydantic.env_settings.BaseSettings"})
+SUBCLASSED_LIBRARIES = frozenset(name for name, library in BY_CALLABLE.items()
+                                 if library.subclass_model_field is not None)
 ALIAS_KEYWORDS = ("alias", "validation_alias", "env")
 # Methods pydantic (or Python) calls on its own: overriding one may set the field or shape the request.
 HOOK_METHODS = frozenset({"__init__", "__new__", "__post_init__", "model_post_init", "__init_subclass__",
@@ -154,7 +156,8 @@ def _declaration(flow: ValueFlow, klass: cst.ClassDef, statement: cst.AnnAssign)
 
 
 def _is_field_call(flow: ValueFlow, call: cst.Call) -> bool:
-    return bool(flow.index.qualified_names(call.func) & FIELD_CALLS)
+    return flow.index.may_be_named(call.func, FIELD_CALLS) and \
+        bool(flow.index.qualified_names(call.func) & FIELD_CALLS)
 
 
 def _default_argument(call: cst.Call) -> cst.Arg | None:
@@ -167,6 +170,8 @@ def _default_argument(call: cst.Call) -> cst.Arg | None:
 def library_base(flow: ValueFlow, klass: cst.ClassDef) -> Library | None:
     """The recognised library class ``klass`` subclasses (one with a known model field)."""
     for base in klass.bases:
+        if not flow.index.may_be_named(base.value, SUBCLASSED_LIBRARIES):
+            continue
         for name in flow.index.qualified_names(base.value):
             library = BY_CALLABLE.get(name)
             if library is not None and library.subclass_model_field is not None:
@@ -445,7 +450,7 @@ class _SettingsFlow(_FieldFlow):
         if attribute.attr.value != self.declared.name:
             return []  # another setting
         self.followed.add(id(attribute))
-        if there.context.metadata_of(ExpressionContextProvider, attribute) is not ExpressionContext.LOAD:
+        if there.context.expression_context(attribute) is not ExpressionContext.LOAD:
             self.blocked(f"{self.label} is set at {there.where(attribute)}")
             return []
         try:

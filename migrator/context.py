@@ -9,6 +9,7 @@ and its sampling parameters. Rules decide from this; they never re-derive it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal, TypeVar
@@ -19,6 +20,8 @@ from libcst.metadata import (
     Assignment,
     BaseMetadataProvider,
     CodeRange,
+    ExpressionContext,
+    ExpressionContextProvider,
     MetadataWrapper,
     ParentNodeProvider,
     PositionProvider,
@@ -49,11 +52,12 @@ from migrator.prefilters import (
     module_names,
 )
 from migrator.reference import using_libcst_providers
-from migrator.scopes import ScopeIndex, root_name
+from migrator.scopes import ScopeIndex, expression_contexts, root_name
 from migrator.strings import StringClaims, StringNode, literal_value
 from migrator.treewalk import Walk, provider_may_recurse_too_deep, walk
 
 _T = TypeVar("_T")
+TopLevelStatement = cst.SimpleStatementLine | cst.BaseCompoundStatement
 
 ThinkingState = Literal["enabled", "disabled", "default", "unknown"]
 STRING_NODES = (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)
@@ -213,6 +217,18 @@ class RequestIndex:
     @cached_property
     def _env_calls(self) -> QualifiedNameFilter:
         return QualifiedNameFilter(ENV_DEFAULT_CALLS, self._names)
+
+    def may_be_named(self, node: cst.CSTNode, targets: frozenset[str]) -> bool:
+        """Whether libcst may give ``node`` one of ``targets`` as a qualified name: a certain
+        no (``QualifiedNameFilter``) needs no scope analysis."""
+        found = self._name_filters.get(targets)
+        if found is None:
+            found = self._name_filters[targets] = QualifiedNameFilter(targets, self._names)
+        return found.may_match(node)
+
+    @cached_property
+    def _name_filters(self) -> dict[frozenset[str], QualifiedNameFilter]:
+        return {}
 
     @cached_property
     def _library_callables(self) -> QualifiedNameFilter:
@@ -619,6 +635,33 @@ class ModuleContext:
         """``PositionProvider``'s range of a node, computed for its statement only."""
         self.as_libcst_would(PositionProvider)
         return self._positions[node]
+
+    def expression_context(self, node: cst.CSTNode) -> ExpressionContext | None:
+        """``ExpressionContextProvider``'s context of a node (load, store, del), computed for
+        the node's top-level statement only."""
+        self.as_libcst_would(ExpressionContextProvider)
+        item = None if self.reference else self._top_level_statement(node)
+        if item is None:
+            return self.metadata_of(ExpressionContextProvider, node)
+        contexts = self._statement_contexts.get(item)
+        if contexts is None:
+            contexts = self._statement_contexts[item] = expression_contexts(cst.Module(body=[item]))
+        found = contexts.get(node)
+        return found if isinstance(found, ExpressionContext) else None
+
+    def _top_level_statement(self, node: cst.CSTNode) -> TopLevelStatement | None:
+        current: cst.CSTNode | None = node
+        while current is not None:
+            parent = self.parents.get(current)
+            if parent is self.module:
+                return current if isinstance(current, (cst.SimpleStatementLine, cst.BaseCompoundStatement)) \
+                    else None
+            current = parent
+        return None
+
+    @cached_property
+    def _statement_contexts(self) -> dict[cst.CSTNode, Mapping[cst.CSTNode, object]]:
+        return {}
 
     @cached_property
     def _nodes_by_kind(self) -> dict[type[cst.CSTNode], list[cst.CSTNode]]:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import libcst as cst
-from libcst.metadata import ExpressionContext, ExpressionContextProvider, GlobalScope
+from libcst.metadata import ExpressionContext, GlobalScope
 
 from migrator.context import STRING_NODES, attribute_chain
 from migrator.flow import EXTENSIONS
@@ -199,7 +199,7 @@ class DictEntry:
     def _flows_of_use(self, flow: ValueFlow, node: cst.CSTNode, depth: int) -> list[Reached]:
         """What one use of the dict does with the entry: reads it, leaves it, or may change it."""
         where = flow.where(node)
-        if flow.context.metadata_of(ExpressionContextProvider, node) is not ExpressionContext.LOAD:
+        if flow.context.expression_context(node) is not ExpressionContext.LOAD:
             raise Unfollowable(f"`{self.name.value}` is assigned again at {where}")
         current, level = node, 0
         while level < len(self.keys):
@@ -223,7 +223,7 @@ class DictEntry:
                   parent: cst.CSTNode | None) -> tuple[str | None, cst.BaseExpression | None]:
         """``current[KEY]`` or ``current.get(KEY, …)`` that only reads: (KEY or None, the read)."""
         if isinstance(parent, cst.Subscript) and parent.value is current:
-            how = flow.context.metadata_of(ExpressionContextProvider, parent)
+            how = flow.context.expression_context(parent)
             if how is not ExpressionContext.LOAD:
                 raise Unfollowable(f"`{_source(flow, parent)}` is set or deleted at {flow.where(parent)}: "
                                    f"`{self.name.value}` changes while the program runs")

@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import libcst as cst
-from libcst.metadata import ExpressionContext, ExpressionContextProvider
+from libcst.metadata import ExpressionContext
 
 from migrator.context import STRING_NODES, attribute_chain, call_keywords
 from migrator.envreads import (
@@ -237,7 +237,7 @@ def environment_reads(context: ModuleContext, names: frozenset[str]) -> list[cst
         if not isinstance(element, cst.Index) or not isinstance(element.value, STRING_NODES):
             continue
         name = literal_value(element.value)
-        loads = context.metadata_of(ExpressionContextProvider, node) is ExpressionContext.LOAD
+        loads = context.expression_context(node) is ExpressionContext.LOAD
         if name is not None and name.upper() in names and loads:
             found.append(node)
     return found

@@ -22,7 +22,6 @@ from libcst.metadata import (
     Assignment,
     ClassScope,
     ExpressionContext,
-    ExpressionContextProvider,
     GlobalScope,
     ScopeProvider,
 )
@@ -419,7 +418,7 @@ class ValueFlow:
                 if _reaches_other_attribute(self.index, node, binding.attributes):
                     continue
                 raise Unfollowable(f"the module holding `{name}` is passed on at {self.where(node)}")
-            if self.context.metadata_of(ExpressionContextProvider, use) is ExpressionContext.STORE:
+            if self.context.expression_context(use) is ExpressionContext.STORE:
                 raise Unfollowable(f"`{name}` is set again at {self.where(use)}")
             reached.extend(self.flows(use, depth + 1))
         return reached
@@ -830,7 +829,7 @@ class ValueFlow:
         subscript = self.index.parent(use)
         if not isinstance(subscript, cst.Subscript) or subscript.value is not use:
             return False
-        return self.context.metadata_of(ExpressionContextProvider, subscript) is ExpressionContext.LOAD
+        return self.context.expression_context(subscript) is ExpressionContext.LOAD
 
     def _is_json_argument(self, node: cst.CSTNode | None) -> bool:
         if not isinstance(node, cst.Arg) or node.keyword is None:

@@ -70,12 +70,23 @@ def scope_metadata(module: cst.Module) -> ScopeMap:
     """
     if not (_only_visits_the_module(ExpressionContextProvider) and _only_visits_the_module(ScopeProvider)):
         return MetadataWrapper(module, unsafe_skip_copy=True).resolve(ScopeProvider)  # pragma: no cover
-    contexts = ExpressionContextProvider()
-    contexts.visit_Module(module)
     scopes = ScopeProvider()
-    scopes.metadata = {ExpressionContextProvider: contexts._computed}
+    scopes.metadata = {ExpressionContextProvider: expression_contexts(module)}
     scopes.visit_Module(module)
     return scopes._computed
+
+
+def expression_contexts(module: cst.Module) -> Mapping[cst.CSTNode, object]:
+    """``MetadataWrapper(module).resolve(ExpressionContextProvider)``, without the batched walk.
+
+    The context of a node is decided inside its top-level statement, so a module made of
+    one statement gives that statement's nodes the contexts the whole module would.
+    """
+    if not _only_visits_the_module(ExpressionContextProvider):  # pragma: no cover
+        return MetadataWrapper(module, unsafe_skip_copy=True).resolve(ExpressionContextProvider)
+    contexts = ExpressionContextProvider()
+    contexts.visit_Module(module)
+    return contexts._computed
 
 
 def _resolved(value: object) -> Scope | None:

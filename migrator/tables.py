@@ -22,7 +22,6 @@ import libcst as cst
 from libcst.metadata import (
     Assignment,
     ExpressionContext,
-    ExpressionContextProvider,
     GlobalScope,
     ScopeProvider,
 )
@@ -95,7 +94,7 @@ def looked_up_name(context: ModuleContext, node: cst.CSTNode) -> cst.Name | None
         subscript = index.parent(element) if isinstance(element, cst.SubscriptElement) else None
         if isinstance(subscript, cst.Subscript) and len(subscript.slice) == 1 and \
                 isinstance(subscript.value, cst.Name) and \
-                context.metadata_of(ExpressionContextProvider, subscript) is ExpressionContext.LOAD:
+                context.expression_context(subscript) is ExpressionContext.LOAD:
             return subscript.value
         return None
     if isinstance(parent, cst.Arg) and parent.keyword is None and parent.star == "":
@@ -319,7 +318,7 @@ def _literal_lookup_key(context: ModuleContext, node: cst.CSTNode) -> cst.BaseEx
     index = context.requests
     parent = index.parent(node)
     if isinstance(parent, cst.Subscript) and parent.value is node and len(parent.slice) == 1:
-        if context.metadata_of(ExpressionContextProvider, parent) is not ExpressionContext.LOAD:
+        if context.expression_context(parent) is not ExpressionContext.LOAD:
             return None
         slice_ = parent.slice[0].slice
         if isinstance(slice_, cst.Index) and literal_value(slice_.value) is not None:

@@ -529,6 +529,22 @@ def test_scope_answers_one_statement_at_a_time_are_libcsts(name: str, one_statem
             assert binding_signature(bound, node, root) == binding_signature(expected, node, root)
 
 
+@pytest.mark.parametrize("name", sorted(SCOPE_CASES) + sorted(SOURCES)[::3])
+def test_expression_contexts_per_statement_are_libcsts(name: str) -> None:
+    from libcst.metadata import ExpressionContextProvider
+
+    from migrator.scopes import expression_contexts
+
+    module = parsed(SCOPE_CASES.get(name) or SOURCES[name])
+    if module is None:
+        pytest.skip("libcst does not parse it")
+    full = MetadataWrapper(module, unsafe_skip_copy=True).resolve(ExpressionContextProvider)
+    per_statement: dict[cst.CSTNode, object] = {}
+    for statement in module.body:
+        per_statement.update(expression_contexts(cst.Module(body=[statement])))
+    assert per_statement == dict(full)
+
+
 def test_scope_answers_of_the_benchmark_module_are_libcsts(unlimited_budget: None) -> None:
     from migrator.scopes import ScopeIndex
 
