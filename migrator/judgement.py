@@ -5,11 +5,13 @@ File readers (``migrator.sources``) build these without importing a rule or libc
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from migrator.catalog import Catalog, ModelEntry
+from migrator.cells import ProgramCells
 
 
 @dataclass(frozen=True)
@@ -39,11 +41,37 @@ class Judgement:
 
 @dataclass
 class Location:
-    """Where a Python document sits in its file (a notebook cell, a Markdown block)."""
+    """Where a Python document sits in its file (a notebook cell, a Markdown block, a notebook's
+    cells read as one program)."""
 
     path: str
     cell: int | None = None  # 0-based index of the notebook cell
     line_offset: int = 0
     offset_base: int = 0
-    # The code of the notebook's other cells: a name used there is beyond this document.
-    outside_text: str = ""
+    # The notebook's cells this document is not made of, (0-based index, source): a name used
+    # there is beyond this document.
+    outside: tuple[tuple[int, str], ...] = ()
+    # The cells of a notebook read as one program (``cell`` is None): where each position is.
+    cells: ProgramCells | None = None
+
+    @property
+    def in_notebook(self) -> bool:
+        return self.cell is not None or self.cells is not None
+
+    def used_outside(self, pattern: str) -> str | None:
+        """Where beyond this document the regex ``pattern`` occurs in the notebook, else None.
+
+        A single cell: "another cell of this notebook". A program of cells: the cell that is
+        left out of it (it does not parse alone, or its body is not Python), which may still
+        use or change the name when the notebook runs.
+        """
+        for index, text in self.outside:
+            if re.search(pattern, text) is not None:
+                if self.cells is None:
+                    return "another cell of this notebook"
+                return (f"cell {index + 1} of this notebook, which is not read with the others "
+                        "(it does not parse as Python on its own)")
+        return None
+
+    def name_used_outside(self, name: str) -> str | None:
+        return self.used_outside(rf"\b{re.escape(name)}\b")

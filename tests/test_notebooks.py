@@ -89,9 +89,10 @@ def test_fix_changes_only_the_edited_source_lines(fixed: Path) -> None:
             expected_source = apply_edits(expected_source, cell_edits)
             assert type(old["source"]) is type(new["source"])
         assert notebook.cell_source(new) == expected_source
-    # The text: only lines holding an edited source line differ.
+    # The text: only lines holding an edited source line differ (a switch on a line of its
+    # own adds a source line).
     removed, added = _changed_lines(original.decode(), output.decode())
-    assert len(removed) == len(added) >= 1
+    assert len(added) >= len(removed) >= 1
     for line in removed:
         assert any(e.cell is not None and _holds_edit(line, before, e) for e in edits), line
 

@@ -1,10 +1,16 @@
-"""Jupyter notebooks: code cells are Python documents, everything else is left alone.
+"""Jupyter notebooks: the code cells are one Python program, everything else is left alone.
 
 Code cells are scanned with the Python rules after IPython syntax (``%magic``,
 ``%%cell magic``, ``!shell``, ``?help``) is masked by replacements of the same
-length, so every offset and column stays that of the real cell source. A cell whose
-body is not Python (``%%bash``, ``%%html`` …) and Markdown or raw cells are scanned for
-mentions only. Outputs and attachments are never read nor written.
+length, so every offset and column stays that of the real cell source. The cells that
+parse on their own run in order in one namespace, so they are analysed as one module
+(:mod:`migrator.cells` maps its positions back to each cell): a request in cell 4 is
+recognised by the ``import openai`` of cell 2, and a name bound in cell 3 is followed
+into cell 4. A code cell that does not parse alone is analysed alone (its DSM900) and
+left out of the program; a name it mentions counts as used beyond the program. If the
+joined cells do not parse together, every cell is analysed alone, as one document each.
+A cell whose body is not Python (``%%bash``, ``%%html`` …) and Markdown or raw cells are
+scanned for mentions only. Outputs and attachments are never read nor written.
 
 Writing back is textual: only the JSON strings of the edited source lines are
 replaced, the rest of the file is kept byte for byte (indentation, key order,
@@ -19,6 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from migrator.cells import ProgramCells
 from migrator.decoding import Decoded, DecodeError, decode_utf8_text
 from migrator.findings import Finding, TextEdit, reported_cell
 from migrator.jsonspan import JArray, JObject, JsonSyntaxError, JString, parse_json
@@ -142,43 +149,124 @@ def read(data: bytes, request: ReadRequest, judgement: Judgement) -> Document:
     return _read_cells(decoded, notebook, cells, request, judgement)
 
 
+@dataclass
+class _Reading:
+    """What reading a notebook's cells gathers on the way to its document."""
+
+    request: ReadRequest
+    judgement: Judgement
+    sources: list[str]
+    suppressions: Suppressions
+    findings: list[Finding]
+    parsed_cells: set[int]
+
+
 def _read_cells(decoded: Decoded, notebook: dict[str, Any], cells: list[Any],
                 request: ReadRequest, judgement: Judgement) -> Document:
     python = notebook_is_python(notebook)
-    suppressions = Suppressions()
-    findings: list[Finding] = []
-    texts: dict[int | None, str] = {}
-    parsed_cells: set[int] = set()
     sources = [cell_source(cell) if isinstance(cell, dict) else "" for cell in cells]
+    reading = _Reading(request, judgement, sources, Suppressions(), [], set())
+    texts: dict[int | None, str] = {}
+    program: list[tuple[int, str]] = []  # the code cells that parse alone, as they parse
+    alone: list[int] = []  # the other code cells: each analysed by itself
+    executable: list[int] = []  # code and raw cells: what runs, or may be run as code
     for index, cell in enumerate(cells):
         if not isinstance(cell, dict):
             continue
-        source = sources[index]
-        texts[index] = source
+        texts[index] = sources[index]
+        if cell.get("cell_type") != "markdown":
+            executable.append(index)
         if cell.get("cell_type") == "code" and python:
-            location = Location(request.path, cell=index,
-                                outside_text=_other_cells(sources, index, judgement))
-            cell_findings, parsed = analyse_code(source, location, judgement, request.codes,
-                                                 suppressions)
-            if parsed:
-                parsed_cells.add(index)
-            elif not mask_ipython(source).python:
-                cell_findings = _foreign_cell(source, index, request, judgement, suppressions)
-            findings.extend(cell_findings)
+            text = _parsable_text(sources[index])
+            if text is None:
+                alone.append(index)
+            else:
+                program.append((index, text))
         else:
-            findings.extend(mention_findings(source, request.path, judgement, request.codes,
-                                             cell=reported_cell(index)))
-    document = Document(findings=suppressions.filter(findings), texts=texts)
+            reading.findings.extend(mention_findings(sources[index], request.path, judgement,
+                                                     request.codes, cell=reported_cell(index)))
+    joined = {index for index, _ in program}
+    left_out = tuple((index, sources[index]) for index in executable if index not in joined)
+    if program and not _analyse_program(reading, ProgramCells(program), left_out):
+        alone.extend(index for index, _ in program)
+    for index in sorted(alone):
+        _analyse_cell(reading, index)
+    reading.findings.sort(key=lambda finding: finding.span.cell or 0)  # in cell order, as read
+    document = Document(findings=reading.suppressions.filter(reading.findings), texts=texts)
     document.render = _renderer(decoded)
-    document.reparse = _reparser(frozenset(parsed_cells))
+    document.reparse = _reparser(frozenset(reading.parsed_cells))
     return document
 
 
-def _other_cells(sources: list[str], index: int, judgement: Judgement) -> str:
+def _parsable_text(source: str) -> str | None:
+    """The cell as it parses on its own (IPython syntax masked, or as written), else None.
+
+    CPython's parser decides, cheaply: a cell it rejects is analysed alone, as before, and a
+    program libcst rejects is read cell by cell.
+    """
+    import ast
+    import warnings
+
+    masked = mask_ipython(source)
+    if not masked.python:
+        return None
+    for text in dict.fromkeys((masked.text, source)):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                ast.parse(text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        return text
+    return None
+
+
+def _analyse_program(reading: _Reading, program: ProgramCells,
+                     left_out: tuple[tuple[int, str], ...]) -> bool:
+    """Findings of the cells that parse alone, read as one module; False if it does not parse."""
+    from migrator.analysis import analyse_python
+
+    request = reading.request
+    location = Location(request.path, cells=program, outside=left_out)
+    analysis = analyse_python(program.text, location, reading.judgement, request.codes,
+                              reading.suppressions)
+    if not analysis.parsed:
+        return False
+    reading.findings.extend(_kept_in_cells(finding, program) for finding in analysis.findings)
+    reading.parsed_cells.update(program.indexes)
+    return True
+
+
+def _kept_in_cells(finding: Finding, program: ProgramCells) -> Finding:
+    """A fix whose edit would run over the join of two cells is no fix (never in practice)."""
+    from dataclasses import replace
+
+    fix = finding.fix
+    if fix is None or not any(edit.path is None and program.spills(edit) for edit in fix.edits):
+        return finding
+    return replace(finding, fix=None,
+                   unfixable_reason="the fix would edit across the boundary of two notebook cells")
+
+
+def _analyse_cell(reading: _Reading, index: int) -> None:
+    """One code cell as its own document: one that does not parse alone, or a foreign one."""
+    request, judgement, source = reading.request, reading.judgement, reading.sources[index]
+    location = Location(request.path, cell=index, outside=_other_cells(reading.sources, index,
+                                                                       judgement))
+    cell_findings, parsed = analyse_code(source, location, judgement, request.codes,
+                                         reading.suppressions)
+    if parsed:
+        reading.parsed_cells.add(index)
+    elif not mask_ipython(source).python:
+        cell_findings = _foreign_cell(source, index, request, judgement, reading.suppressions)
+    reading.findings.extend(cell_findings)
+
+
+def _other_cells(sources: list[str], index: int, judgement: Judgement) -> tuple[tuple[int, str], ...]:
     """The other cells' sources, which may use this cell's names (only where a fix may need them)."""
     if not judgement.catalog.might_match(sources[index].encode("utf-8", "surrogatepass")):
-        return ""
-    return "\n".join(source for other, source in enumerate(sources) if other != index)
+        return ()
+    return tuple((other, source) for other, source in enumerate(sources) if other != index)
 
 
 def _foreign_cell(source: str, index: int, request: ReadRequest, judgement: Judgement,
