@@ -36,6 +36,20 @@ class ProgramCell:
         return LineIndex(self.text)
 
 
+@dataclass(frozen=True)
+class OutsideCell:
+    """Notebook code the analysed document does not hold, where a name may still be used."""
+
+    index: int  # 0-based notebook cell
+    text: str  # what of the cell is not read as Python (all of it, or its IPython lines)
+    why: str = ""  # why it is not read with the program ("" for a cell read alone)
+
+    def where(self) -> str:
+        if not self.why:
+            return "another cell of this notebook"
+        return f"cell {self.index + 1} of this notebook, {self.why}"
+
+
 class ProgramCells:
     """Program offsets and lines <-> (cell, offset / line within the cell)."""
 
@@ -90,4 +104,4 @@ class ProgramCells:
         return False
 
 
-__all__ = ["ProgramCell", "ProgramCells"]
+__all__ = ["OutsideCell", "ProgramCell", "ProgramCells"]

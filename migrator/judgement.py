@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from migrator.catalog import Catalog, ModelEntry
-from migrator.cells import ProgramCells
+from migrator.cells import OutsideCell, ProgramCells
 
 
 @dataclass(frozen=True)
@@ -48,9 +48,8 @@ class Location:
     cell: int | None = None  # 0-based index of the notebook cell
     line_offset: int = 0
     offset_base: int = 0
-    # The notebook's cells this document is not made of, (0-based index, source): a name used
-    # there is beyond this document.
-    outside: tuple[tuple[int, str], ...] = ()
+    # The notebook code this document is not made of: a name used there is beyond this document.
+    outside: tuple[OutsideCell, ...] = ()
     # The cells of a notebook read as one program (``cell`` is None): where each position is.
     cells: ProgramCells | None = None
 
@@ -61,16 +60,12 @@ class Location:
     def used_outside(self, pattern: str) -> str | None:
         """Where beyond this document the regex ``pattern`` occurs in the notebook, else None.
 
-        A single cell: "another cell of this notebook". A program of cells: the cell that is
-        left out of it (it does not parse alone, or its body is not Python), which may still
-        use or change the name when the notebook runs.
+        A single cell: "another cell of this notebook". A program of cells: the cell, or the
+        IPython lines, left out of it, which may still use or change the name when they run.
         """
-        for index, text in self.outside:
-            if re.search(pattern, text) is not None:
-                if self.cells is None:
-                    return "another cell of this notebook"
-                return (f"cell {index + 1} of this notebook, which is not read with the others "
-                        "(it does not parse as Python on its own)")
+        for outside in self.outside:
+            if re.search(pattern, outside.text) is not None:
+                return outside.where()
         return None
 
     def name_used_outside(self, name: str) -> str | None:

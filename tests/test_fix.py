@@ -272,7 +272,7 @@ def test_a_notebook_name_used_in_a_cell_that_does_not_parse_makes_the_fix_unsafe
     (tmp_path / "n.ipynb").write_bytes(original)
     result = run_cli("fix", "--no-progress", "n.ipynb", cwd=tmp_path)
     assert (tmp_path / "n.ipynb").read_bytes() == original
-    assert b"`MODEL` is also used in cell 2 of this notebook, which is not read" in result.stdout
+    assert b"`MODEL` is also used in cell 2 of this notebook, which does not parse" in result.stdout
     run_cli("fix", "--no-progress", "--unsafe-fixes", "n.ipynb", cwd=tmp_path)
     cells = json.loads((tmp_path / "n.ipynb").read_bytes())["cells"]
     fixed = "".join(cells[0]["source"])  # the whole known edit set, not the rename alone

@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from migrator.cells import ProgramCells
+from migrator.cells import OutsideCell, ProgramCells
 from migrator.decoding import Decoded, DecodeError, decode_utf8_text
 from migrator.findings import Finding, TextEdit, reported_cell
 from migrator.jsonspan import JArray, JObject, JsonSyntaxError, JString, parse_json
@@ -39,6 +39,9 @@ from migrator.textanalysis import mention_findings
 PYTHON_CELL_MAGICS = frozenset({
     "time", "timeit", "capture", "prun", "debug", "python", "python3", "memit", "mprun",
 })
+# Of those, the ones whose body runs in the notebook's own namespace (``%%python`` runs a
+# subprocess, ``%%writefile`` writes a file): only those cells join the notebook's program.
+KERNEL_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug", "memit", "mprun"})
 _CELL_MAGIC = re.compile(r"[ \t]*%%(?P<name>\w+)(?P<args>[^\r\n]*)")
 _LINE_SIGIL = re.compile(r"^[ \t]*(?:%%?|!!?|\?\?|\?)", re.M)
 _ASSIGNED_SIGIL = re.compile(
@@ -169,25 +172,29 @@ def _read_cells(decoded: Decoded, notebook: dict[str, Any], cells: list[Any],
     texts: dict[int | None, str] = {}
     program: list[tuple[int, str]] = []  # the code cells that parse alone, as they parse
     alone: list[int] = []  # the other code cells: each analysed by itself
-    executable: list[int] = []  # code and raw cells: what runs, or may be run as code
+    left_out: list[OutsideCell] = []  # code the program does not read, which may use its names
     for index, cell in enumerate(cells):
         if not isinstance(cell, dict):
             continue
-        texts[index] = sources[index]
-        if cell.get("cell_type") != "markdown":
-            executable.append(index)
-        if cell.get("cell_type") == "code" and python:
-            text = _parsable_text(sources[index])
+        source = texts[index] = sources[index]
+        kind = cell.get("cell_type")
+        if kind == "code" and python:
+            text, why = _program_text(source)
             if text is None:
                 alone.append(index)
+                left_out.append(OutsideCell(index, source, why))
             else:
                 program.append((index, text))
+                ipython = _ipython_lines(source, text)
+                if ipython:
+                    left_out.append(OutsideCell(index, ipython, "in IPython syntax (`%`, `!`, `?`) "
+                                                "that is not read as Python"))
         else:
-            reading.findings.extend(mention_findings(sources[index], request.path, judgement,
+            if kind != "markdown":  # a raw cell, or code of a notebook in another language
+                left_out.append(OutsideCell(index, source, "which is not read as Python"))
+            reading.findings.extend(mention_findings(source, request.path, judgement,
                                                      request.codes, cell=reported_cell(index)))
-    joined = {index for index, _ in program}
-    left_out = tuple((index, sources[index]) for index in executable if index not in joined)
-    if program and not _analyse_program(reading, ProgramCells(program), left_out):
+    if program and not _analyse_program(reading, ProgramCells(program), tuple(left_out)):
         alone.extend(index for index, _ in program)
     for index in sorted(alone):
         _analyse_cell(reading, index)
@@ -198,8 +205,8 @@ def _read_cells(decoded: Decoded, notebook: dict[str, Any], cells: list[Any],
     return document
 
 
-def _parsable_text(source: str) -> str | None:
-    """The cell as it parses on its own (IPython syntax masked, or as written), else None.
+def _program_text(source: str) -> tuple[str | None, str]:
+    """The cell as it joins the program (IPython syntax masked, or as written), or None and why.
 
     CPython's parser decides, cheaply: a cell it rejects is analysed alone, as before, and a
     program libcst rejects is read cell by cell.
@@ -207,22 +214,31 @@ def _parsable_text(source: str) -> str | None:
     import ast
     import warnings
 
-    masked = mask_ipython(source)
-    if not masked.python:
-        return None
-    for text in dict.fromkeys((masked.text, source)):
+    magic = _CELL_MAGIC.match(source)
+    if magic is not None and magic.group("name") not in KERNEL_CELL_MAGICS:
+        name = magic.group("name")
+        if mask_ipython(source).python:
+            return None, f"whose body is not run in the notebook's namespace (`%%{name}`)"
+        return None, f"whose body is not Python (`%%{name}`)"
+    for text in dict.fromkeys((mask_ipython(source).text, source)):
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 ast.parse(text)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             continue
-        return text
-    return None
+        return text, ""
+    return None, "which does not parse as Python on its own"
+
+
+def _ipython_lines(source: str, text: str) -> str:
+    """The lines of a cell that masking turned into comments (``!echo {MODEL}``)."""
+    pairs = zip(source.splitlines(keepends=True), text.splitlines(keepends=True), strict=True)
+    return "".join(old for old, new in pairs if old != new)
 
 
 def _analyse_program(reading: _Reading, program: ProgramCells,
-                     left_out: tuple[tuple[int, str], ...]) -> bool:
+                     left_out: tuple[OutsideCell, ...]) -> bool:
     """Findings of the cells that parse alone, read as one module; False if it does not parse."""
     from migrator.analysis import analyse_python
 
@@ -262,11 +278,11 @@ def _analyse_cell(reading: _Reading, index: int) -> None:
     reading.findings.extend(cell_findings)
 
 
-def _other_cells(sources: list[str], index: int, judgement: Judgement) -> tuple[tuple[int, str], ...]:
+def _other_cells(sources: list[str], index: int, judgement: Judgement) -> tuple[OutsideCell, ...]:
     """The other cells' sources, which may use this cell's names (only where a fix may need them)."""
     if not judgement.catalog.might_match(sources[index].encode("utf-8", "surrogatepass")):
         return ()
-    return tuple((other, source) for other, source in enumerate(sources) if other != index)
+    return tuple(OutsideCell(other, source) for other, source in enumerate(sources) if other != index)
 
 
 def _foreign_cell(source: str, index: int, request: ReadRequest, judgement: Judgement,
