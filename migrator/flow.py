@@ -23,7 +23,6 @@ from libcst.metadata import (
     ClassScope,
     ExpressionContext,
     ExpressionContextProvider,
-    FunctionScope,
     GlobalScope,
     ScopeProvider,
 )
@@ -340,33 +339,12 @@ class ValueFlow:
             raise Unfollowable(f"`{target.value}` is assigned more than once in "
                                f"{self.context.location.path}")
         accesses = [access.node for access in assignments[0].references]
-        if isinstance(scope, GlobalScope) and self.context.location.cells is not None:
-            self._require_read_after_binding(target, accesses)
         reached = self._flows_of_accesses(target.value, accesses, depth)
         if isinstance(scope, GlobalScope):
             reached += self.flows_through_importers(target.value, depth)
         elif not accesses:
             raise Unfollowable(f"`{target.value}` is not used (at {self.where(target)})")
         return reached
-
-    def _require_read_after_binding(self, target: cst.Name, accesses: Sequence[cst.CSTNode]) -> None:
-        """In a notebook's program, a name read as its cell runs before the cell binding it got
-        its value from another order of running the cells: not what the fix sees."""
-        bound_at = self.context.start_offset(target)
-        for node in accesses:
-            if self.context.start_offset(node) < bound_at and self._runs_with_its_cell(node):
-                raise Unfollowable(f"`{target.value}` is read at {self.where(node)} before "
-                                   f"{self.where(target)} binds it: the cells are run in "
-                                   "another order than they are written")
-
-    def _runs_with_its_cell(self, node: cst.CSTNode) -> bool:
-        """Is the node run when its cell runs (not in a function body, run when called)?"""
-        scope = self.index.scope_of(node)
-        while scope is not None and not isinstance(scope, GlobalScope):
-            if isinstance(scope, FunctionScope):
-                return False
-            scope = scope.parent
-        return True
 
     def _flows_of_accesses(self, name: str, nodes: Sequence[cst.CSTNode], depth: int) -> list[Reached]:
         reached: list[Reached] = []

@@ -19,6 +19,7 @@ escaping, trailing newline), so a fix's diff is exactly the edited lines.
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from collections.abc import Callable, Sequence
@@ -32,6 +33,7 @@ from migrator.jsonspan import JArray, JObject, JsonSyntaxError, JString, parse_j
 from migrator.judgement import Judgement, Location
 from migrator.lines import LineIndex
 from migrator.sources.base import Document, ReadRequest
+from migrator.sources.cellorder import first_early_read
 from migrator.suppressions import Suppressions
 from migrator.textanalysis import mention_findings
 
@@ -171,6 +173,7 @@ def _read_cells(decoded: Decoded, notebook: dict[str, Any], cells: list[Any],
     reading = _Reading(request, judgement, sources, Suppressions(), [], set())
     texts: dict[int | None, str] = {}
     program: list[tuple[int, str]] = []  # the code cells that parse alone, as they parse
+    trees: list[tuple[int, ast.Module]] = []
     alone: list[int] = []  # the other code cells: each analysed by itself
     left_out: list[OutsideCell] = []  # code the program does not read, which may use its names
     for index, cell in enumerate(cells):
@@ -179,12 +182,13 @@ def _read_cells(decoded: Decoded, notebook: dict[str, Any], cells: list[Any],
         source = texts[index] = sources[index]
         kind = cell.get("cell_type")
         if kind == "code" and python:
-            text, why = _program_text(source)
-            if text is None:
+            text, why, tree = _program_text(source)
+            if text is None or tree is None:
                 alone.append(index)
                 left_out.append(OutsideCell(index, source, why))
             else:
                 program.append((index, text))
+                trees.append((index, tree))
                 ipython = _ipython_lines(source, text)
                 if ipython:
                     left_out.append(OutsideCell(index, ipython, "in IPython syntax (`%`, `!`, `?`) "
@@ -194,10 +198,12 @@ def _read_cells(decoded: Decoded, notebook: dict[str, Any], cells: list[Any],
                 left_out.append(OutsideCell(index, source, "which is not read as Python"))
             reading.findings.extend(mention_findings(source, request.path, judgement,
                                                      request.codes, cell=reported_cell(index)))
-    if program and not _analyse_program(reading, ProgramCells(program), tuple(left_out)):
+    early = first_early_read(trees)
+    note = f"and the cells are not read as one program ({early.describe()})" if early else ""
+    if early or (program and not _analyse_program(reading, ProgramCells(program), tuple(left_out))):
         alone.extend(index for index, _ in program)
     for index in sorted(alone):
-        _analyse_cell(reading, index)
+        _analyse_cell(reading, index, note)
     reading.findings.sort(key=lambda finding: finding.span.cell or 0)  # in cell order, as read
     document = Document(findings=reading.suppressions.filter(reading.findings), texts=texts)
     document.render = _renderer(decoded)
@@ -205,30 +211,30 @@ def _read_cells(decoded: Decoded, notebook: dict[str, Any], cells: list[Any],
     return document
 
 
-def _program_text(source: str) -> tuple[str | None, str]:
-    """The cell as it joins the program (IPython syntax masked, or as written), or None and why.
+def _program_text(source: str) -> tuple[str | None, str, ast.Module | None]:
+    """The cell as it joins the program (IPython syntax masked, or as written) and its tree, or
+    None and why not.
 
     CPython's parser decides, cheaply: a cell it rejects is analysed alone, as before, and a
     program libcst rejects is read cell by cell.
     """
-    import ast
     import warnings
 
     magic = _CELL_MAGIC.match(source)
     if magic is not None and magic.group("name") not in KERNEL_CELL_MAGICS:
         name = magic.group("name")
         if mask_ipython(source).python:
-            return None, f"whose body is not run in the notebook's namespace (`%%{name}`)"
-        return None, f"whose body is not Python (`%%{name}`)"
+            return None, f"whose body is not run in the notebook's namespace (`%%{name}`)", None
+        return None, f"whose body is not Python (`%%{name}`)", None
     for text in dict.fromkeys((mask_ipython(source).text, source)):
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                ast.parse(text)
+                tree = ast.parse(text)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             continue
-        return text, ""
-    return None, "which does not parse as Python on its own"
+        return text, "", tree
+    return None, "which does not parse as Python on its own", None
 
 
 def _ipython_lines(source: str, text: str) -> str:
@@ -264,11 +270,12 @@ def _kept_in_cells(finding: Finding, program: ProgramCells) -> Finding:
                    unfixable_reason="the fix would edit across the boundary of two notebook cells")
 
 
-def _analyse_cell(reading: _Reading, index: int) -> None:
-    """One code cell as its own document: one that does not parse alone, or a foreign one."""
+def _analyse_cell(reading: _Reading, index: int, note: str = "") -> None:
+    """One code cell as its own document: one that does not parse alone, a foreign one, or any
+    when the cells are not one program (``note`` says why, in the reason of a fix it keeps unsafe)."""
     request, judgement, source = reading.request, reading.judgement, reading.sources[index]
-    location = Location(request.path, cell=index, outside=_other_cells(reading.sources, index,
-                                                                       judgement))
+    location = Location(request.path, cell=index,
+                        outside=_other_cells(reading.sources, index, judgement, note))
     cell_findings, parsed = analyse_code(source, location, judgement, request.codes,
                                          reading.suppressions)
     if parsed:
@@ -278,11 +285,13 @@ def _analyse_cell(reading: _Reading, index: int) -> None:
     reading.findings.extend(cell_findings)
 
 
-def _other_cells(sources: list[str], index: int, judgement: Judgement) -> tuple[OutsideCell, ...]:
+def _other_cells(sources: list[str], index: int, judgement: Judgement,
+                 note: str = "") -> tuple[OutsideCell, ...]:
     """The other cells' sources, which may use this cell's names (only where a fix may need them)."""
     if not judgement.catalog.might_match(sources[index].encode("utf-8", "surrogatepass")):
         return ()
-    return tuple(OutsideCell(other, source) for other, source in enumerate(sources) if other != index)
+    return tuple(OutsideCell(other, source, note) for other, source in enumerate(sources)
+                 if other != index)
 
 
 def _foreign_cell(source: str, index: int, request: ReadRequest, judgement: Judgement,
