@@ -241,3 +241,58 @@ def test_fix_command_writes_the_fixed_notebooks(tmp_path: Path) -> None:
         fixed = path.with_name(path.name + ".fixed")
         expected = fixed.read_bytes() if fixed.exists() else path.read_bytes()
         assert (tmp_path / path.name).read_bytes() == expected, path.name
+
+
+# -- the code cells as one program -----------------------------------------------------------
+
+_CELL_TEXT = st.text(st.sampled_from("ab \n\r\t"), max_size=12)
+
+
+@given(texts=st.lists(_CELL_TEXT, min_size=1, max_size=5), data=st.data())
+@settings(max_examples=200, deadline=None)
+def test_every_program_offset_maps_back_to_its_cell(texts: list[str], data: st.DataObject) -> None:
+    """The joined program's spans and edits are those of the cell, counted from its start."""
+    from migrator.cells import ProgramCells
+    from migrator.lines import LineIndex
+
+    indexes = sorted(data.draw(st.sets(st.integers(0, 9), min_size=len(texts), max_size=len(texts))))
+    program = ProgramCells(list(zip(indexes, texts, strict=True)))
+    assert program.text == "".join(text + "\n" for text in texts)
+    cell = data.draw(st.integers(0, len(texts) - 1))
+    text = texts[cell]
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    base = program.cells[cell].start
+    assert program.text[base : base + len(text)] == text
+    lines = LineIndex(text)
+    span = program.span(base + start, base + end)
+    assert (span.cell, span.line, span.column) == (indexes[cell] + 1, *lines.position(start))
+    assert (span.end_line, span.end_column) == lines.position(end)
+    edit = program.edit(base + start, base + end, "x")
+    assert (edit.cell, edit.start, edit.end) == (indexes[cell], start, end)
+    assert not program.spills(edit)
+    if cell + 1 < len(texts):  # over the join into the next cell
+        assert program.spills(program.edit(base + start, base + len(text) + 2, "x"))
+
+
+def test_a_comment_line_of_the_program_is_a_line_of_its_cell() -> None:
+    from migrator.cells import ProgramCells
+
+    program = ProgramCells([(1, "a = 1\nb = 2"), (3, "\n# noqa\n")])
+    assert program.cell_line(1) == (1, 2)
+    assert program.cell_line(2) == (2, 2)
+    assert program.cell_line(4) == (2, 4)  # the second line of cell 4 (0-based 3)
+
+
+def test_a_cell_that_does_not_parse_alone_keeps_the_others_one_program() -> None:
+    cells = [
+        "from openai import OpenAI\nclient = OpenAI(base_url='https://api.deepseek.com')",
+        "def broken(:\n    pass",
+        "client.chat.completions.create(model='deepseek-chat', messages=[])",
+    ]
+    document = read(_notebook(cells))
+    assert positions(document.findings) == ["2:2:1 DSM900", "3:1:38 DSM001"]
+    [finding] = [f for f in document.findings if f.code == "DSM001"]
+    assert finding.fix is not None and finding.fix.applicability == "safe"
+    assert {edit.cell for edit in finding.fix.edits} == {2}
+    assert [(r.cell, r.line, r.library) for r in finding.requests] == [(3, 1, "OpenAI SDK")]
