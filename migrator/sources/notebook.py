@@ -23,7 +23,7 @@ import ast
 import json
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from migrator.cells import OutsideCell, ProgramCells
@@ -161,54 +161,59 @@ class _Reading:
     request: ReadRequest
     judgement: Judgement
     sources: list[str]
-    suppressions: Suppressions
-    findings: list[Finding]
-    parsed_cells: set[int]
+    suppressions: Suppressions = field(default_factory=Suppressions)
+    findings: list[Finding] = field(default_factory=list)
+    parsed_cells: set[int] = field(default_factory=set)
+    program: list[tuple[int, str]] = field(default_factory=list)  # cells that parse alone, as they do
+    trees: list[tuple[int, ast.Module]] = field(default_factory=list)  # and their ``ast`` trees
+    alone: list[int] = field(default_factory=list)  # the other code cells: each analysed by itself
+    left_out: list[OutsideCell] = field(default_factory=list)  # code the program does not read
 
 
 def _read_cells(decoded: Decoded, notebook: dict[str, Any], cells: list[Any],
                 request: ReadRequest, judgement: Judgement) -> Document:
     python = notebook_is_python(notebook)
     sources = [cell_source(cell) if isinstance(cell, dict) else "" for cell in cells]
-    reading = _Reading(request, judgement, sources, Suppressions(), [], set())
+    reading = _Reading(request, judgement, sources)
     texts: dict[int | None, str] = {}
-    program: list[tuple[int, str]] = []  # the code cells that parse alone, as they parse
-    trees: list[tuple[int, ast.Module]] = []
-    alone: list[int] = []  # the other code cells: each analysed by itself
-    left_out: list[OutsideCell] = []  # code the program does not read, which may use its names
     for index, cell in enumerate(cells):
-        if not isinstance(cell, dict):
-            continue
-        source = texts[index] = sources[index]
-        kind = cell.get("cell_type")
-        if kind == "code" and python:
-            text, why, tree = _program_text(source)
-            if text is None or tree is None:
-                alone.append(index)
-                left_out.append(OutsideCell(index, source, why))
-            else:
-                program.append((index, text))
-                trees.append((index, tree))
-                ipython = _ipython_lines(source, text)
-                if ipython:
-                    left_out.append(OutsideCell(index, ipython, "in IPython syntax (`%`, `!`, `?`) "
-                                                "that is not read as Python"))
-        else:
-            if kind != "markdown":  # a raw cell, or code of a notebook in another language
-                left_out.append(OutsideCell(index, source, "which is not read as Python"))
-            reading.findings.extend(mention_findings(source, request.path, judgement,
-                                                     request.codes, cell=reported_cell(index)))
-    early = first_early_read(trees)
+        if isinstance(cell, dict):
+            texts[index] = sources[index]
+            _sort_cell(reading, index, cell.get("cell_type"), python)
+    early = first_early_read(reading.trees)
     note = f"and the cells are not read as one program ({early.describe()})" if early else ""
-    if early or (program and not _analyse_program(reading, ProgramCells(program), tuple(left_out))):
-        alone.extend(index for index, _ in program)
-    for index in sorted(alone):
+    if early or (reading.program and not _analyse_program(reading)):
+        reading.alone.extend(index for index, _ in reading.program)
+    for index in sorted(reading.alone):
         _analyse_cell(reading, index, note)
     reading.findings.sort(key=lambda finding: finding.span.cell or 0)  # in cell order, as read
     document = Document(findings=reading.suppressions.filter(reading.findings), texts=texts)
     document.render = _renderer(decoded)
     document.reparse = _reparser(frozenset(reading.parsed_cells))
     return document
+
+
+def _sort_cell(reading: _Reading, index: int, kind: object, python: bool) -> None:
+    """A code cell joins the program or is analysed alone; the others are scanned for mentions."""
+    source = reading.sources[index]
+    if kind == "code" and python:
+        text, why, tree = _program_text(source)
+        if text is None or tree is None:
+            reading.alone.append(index)
+            reading.left_out.append(OutsideCell(index, source, why))
+            return
+        reading.program.append((index, text))
+        reading.trees.append((index, tree))
+        ipython = _ipython_lines(source, text)
+        if ipython:
+            reading.left_out.append(OutsideCell(index, ipython, "in IPython syntax (`%`, `!`, `?`) "
+                                                "that is not read as Python"))
+        return
+    if kind != "markdown":  # a raw cell, or code of a notebook in another language
+        reading.left_out.append(OutsideCell(index, source, "which is not read as Python"))
+    request = reading.request
+    reading.findings.extend(mention_findings(source, request.path, reading.judgement, request.codes,
+                                             cell=reported_cell(index)))
 
 
 def _program_text(source: str) -> tuple[str | None, str, ast.Module | None]:
@@ -238,18 +243,18 @@ def _program_text(source: str) -> tuple[str | None, str, ast.Module | None]:
 
 
 def _ipython_lines(source: str, text: str) -> str:
-    """The lines of a cell that masking turned into comments (``!echo {MODEL}``)."""
-    pairs = zip(source.splitlines(keepends=True), text.splitlines(keepends=True), strict=True)
-    return "".join(old for old, new in pairs if old != new)
+    """The lines of a cell that masking turned into comments (``!echo {MODEL}``); masking
+    never touches a ``\n``, so the lines pair up."""
+    pairs = zip(source.split("\n"), text.split("\n"), strict=True)
+    return "\n".join(old for old, new in pairs if old != new)
 
 
-def _analyse_program(reading: _Reading, program: ProgramCells,
-                     left_out: tuple[OutsideCell, ...]) -> bool:
+def _analyse_program(reading: _Reading) -> bool:
     """Findings of the cells that parse alone, read as one module; False if it does not parse."""
     from migrator.analysis import analyse_python
 
-    request = reading.request
-    location = Location(request.path, cells=program, outside=left_out)
+    request, program = reading.request, ProgramCells(reading.program)
+    location = Location(request.path, cells=program, outside=tuple(reading.left_out))
     analysis = analyse_python(program.text, location, reading.judgement, request.codes,
                               reading.suppressions)
     if not analysis.parsed:
