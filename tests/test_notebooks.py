@@ -296,3 +296,31 @@ def test_a_cell_that_does_not_parse_alone_keeps_the_others_one_program() -> None
     assert finding.fix is not None and finding.fix.applicability == "safe"
     assert {edit.cell for edit in finding.fix.edits} == {2}
     assert [(r.cell, r.line, r.library) for r in finding.requests] == [(3, 1, "OpenAI SDK")]
+
+
+@pytest.mark.parametrize(("cells", "early"), [
+    (["MODEL = 1", "print(MODEL)"], None),
+    (["print(MODEL)", "MODEL = 1"], "cell 1 reads `MODEL` before cell 2 binds it"),
+    (["def f():\n    return MODEL", "MODEL = 1", "f()"], None),  # a body runs when called
+    (["def f(m=MODEL):\n    pass", "MODEL = 1"], "cell 1 reads `MODEL` before cell 2 binds it"),
+    (["lambda: MODEL", "MODEL = 1"], None),
+    (["[m for m in range(3)]", "m = 1"], None),  # a comprehension's own variable
+    (["[m for m in MODELS]", "MODELS = []"], "cell 1 reads `MODELS` before cell 2 binds it"),
+    (["class C:\n    MODEL = 1", "print(MODEL)", "MODEL = 2"],
+     "cell 2 reads `MODEL` before cell 3 binds it"),  # the class body binds C.MODEL only
+    (["class C:\n    MODEL = 1\n    x = MODEL", "MODEL = 2"],  # a false alarm, on the safe side:
+     "cell 1 reads `MODEL` before cell 2 binds it"),  # a read in a class body may be its own name
+    (["import openai as oa", "oa.OpenAI()"], None),
+    (["client.close()", "from openai import OpenAI\nclient = OpenAI()"],
+     "cell 1 reads `client` before cell 2 binds it"),
+    (["for r in R:\n    print(r)", "R = []"], "cell 1 reads `R` before cell 2 binds it"),
+    (["for r in range(2):\n    print(r)"], None),
+    (["print(len([]))"], None),  # builtins are bound nowhere in the notebook
+])
+def test_a_name_read_before_the_cell_that_binds_it(cells: list[str], early: str | None) -> None:
+    import ast
+
+    from migrator.sources.cellorder import first_early_read
+
+    found = first_early_read([(index, ast.parse(source)) for index, source in enumerate(cells)])
+    assert (found.describe() if found else None) == early

@@ -53,7 +53,7 @@ def _module_time_names(tree: ast.Module) -> Iterator[tuple[ast.Name, bool]]:
         if isinstance(node, ast.Name):
             if isinstance(node.ctx, ast.Load):
                 yield node, True
-            elif not in_class:
+            elif isinstance(node.ctx, ast.Store) and not in_class:
                 yield node, False
         elif in_class:
             continue
