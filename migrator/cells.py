@@ -43,6 +43,7 @@ class OutsideCell:
     index: int  # 0-based notebook cell
     text: str  # what of the cell is not read as Python (all of it, or its IPython lines)
     why: str = ""  # why it is not read with the program ("" for a cell read alone)
+    binds_any_name: bool = False  # ``%run script.py``: it may set any name of the namespace
 
     def where(self) -> str:
         if not self.why:

@@ -64,7 +64,7 @@ class Location:
         IPython lines, left out of it, which may still use or change the name when they run.
         """
         for outside in self.outside:
-            if re.search(pattern, outside.text) is not None:
+            if outside.binds_any_name or re.search(pattern, outside.text) is not None:
                 return outside.where()
         return None
 

@@ -114,6 +114,9 @@ VARIANTS = [
                        "Python (`%%bash`)",)),
     Variant("model-in-a-shell-escape", appended("!echo {MODEL} > model.txt"), (3, 1), "unsafe",
             ("`MODEL` is also used in cell 5 of this notebook, in IPython syntax",)),
+    Variant("a-script-run-in-the-namespace", appended("%run -i settings.py"), (3, 1), "unsafe",
+            ("`MODEL` is also used in cell 5 of this notebook, whose `%run` runs a script in the "
+             "notebook's namespace: it may set any name",)),
     Variant("model-in-a-written-file", appended("%%writefile job.py\nprint(MODEL)"), (3, 1),
             "unsafe", ("`MODEL` is also used in cell 5 of this notebook, whose body is not run "
                        "in the notebook's namespace (`%%writefile`)",)),

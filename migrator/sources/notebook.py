@@ -49,6 +49,9 @@ _LINE_SIGIL = re.compile(r"^[ \t]*(?:%%?|!!?|\?\?|\?)", re.M)
 _ASSIGNED_SIGIL = re.compile(
     r"^[ \t]*[A-Za-z_][\w.]*(?:[ \t]*,[ \t]*[A-Za-z_][\w.]*)*[ \t]*=[ \t]*[%!]", re.M
 )
+# ``%run script.py`` (``-i``: in the notebook's namespace; without, the script's names are
+# copied into it afterwards): either way any name may be set. ``%store -r`` names its names.
+_RUN_MAGIC = re.compile(r"^[ \t]*%run\b", re.M)
 _HELP_SUFFIX = re.compile(r"^[ \t]*[A-Za-z_][\w.]*(?P<marks>\?\??)[ \t]*$", re.M)
 
 
@@ -208,6 +211,10 @@ def _sort_cell(reading: _Reading, index: int, kind: object, python: bool) -> Non
         if ipython:
             reading.left_out.append(OutsideCell(index, ipython, "in IPython syntax (`%`, `!`, `?`) "
                                                 "that is not read as Python"))
+        if _RUN_MAGIC.search(ipython):
+            reading.left_out.append(OutsideCell(index, ipython, "whose `%run` runs a script in the "
+                                                "notebook's namespace: it may set any name",
+                                                binds_any_name=True))
         return
     if kind != "markdown":  # a raw cell, or code of a notebook in another language
         reading.left_out.append(OutsideCell(index, source, "which is not read as Python"))
