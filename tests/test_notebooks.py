@@ -324,3 +324,18 @@ def test_a_name_read_before_the_cell_that_binds_it(cells: list[str], early: str 
 
     found = first_early_read([(index, ast.parse(source)) for index, source in enumerate(cells)])
     assert (found.describe() if found else None) == early
+
+
+def test_cells_too_deep_to_analyse_together_are_read_one_by_one_as_before() -> None:
+    """A long `and` chain parses (CPython and libcst) but is too deep for the joined program's
+    walk: the cells are then separate documents, and a name another cell uses stays unsafe."""
+    cells = [
+        "from openai import OpenAI\nclient = OpenAI(base_url='https://api.deepseek.com')\n"
+        "MODEL = 'deepseek-chat'",
+        "y = 1" + " and 1" * 30000,
+        "client.chat.completions.create(model=MODEL, messages=[])",
+    ]
+    [finding] = read(_notebook(cells)).findings
+    assert (finding.span.cell, finding.span.line, finding.code) == (1, 3, "DSM001")
+    assert finding.fix is not None and finding.fix.applicability == "unsafe"
+    assert finding.unfixable_reason == "`MODEL` is also used in another cell of this notebook"
