@@ -38,9 +38,12 @@ class _CommentCollector(FastBatchableVisitor):
         if not could_be_directive(node.value):
             return
         location = self.context.location
-        line = self.context.position(node).start.line + location.line_offset
-        cell = reported_cell(location.cell)
-        self.suppressions.add_comment(line, node.value, cell)
+        line = self.context.position(node).start.line
+        if location.cells is not None:
+            cell_line, cell = location.cells.cell_line(line)
+            self.suppressions.add_comment(cell_line, node.value, cell)
+            return
+        self.suppressions.add_comment(line + location.line_offset, node.value, reported_cell(location.cell))
 
 
 @cache

@@ -172,9 +172,10 @@ class InstanceAttribute:
         flow = self.flow
         klass = self.klass.name.value
         yield flow.context, {klass}
-        if flow.context.location.cell is not None:
-            if _mentions(flow.context.location.outside_text, klass):
-                raise Unfollowable(f"`{klass}` is also used in another cell of this notebook")
+        if flow.context.location.in_notebook:
+            where = flow.context.location.name_used_outside(klass)
+            if where is not None:
+                raise Unfollowable(f"`{klass}` is also used in {where}")
             return
         project, path = self.project, flow.real_path_or_foreign
         module = project.module_of(path) if project is not None and path is not None else None
@@ -199,10 +200,10 @@ class InstanceAttribute:
     def _modules_mentioning(self) -> list[ModuleContext]:
         flow = self.flow
         contexts = [flow.context]
-        if flow.context.location.cell is not None:
-            if re.search(rf"\.\s*{re.escape(self.name)}\b|(set|del)attr\s*\(",
-                         flow.context.location.outside_text):
-                raise Unfollowable(f"`.{self.name}` is also used in another cell of this notebook")
+        if flow.context.location.in_notebook:
+            where = flow.context.location.used_outside(rf"\.\s*{re.escape(self.name)}\b|(set|del)attr\s*\(")
+            if where is not None:
+                raise Unfollowable(f"`.{self.name}` is also used in {where}")
             return contexts
         project, path = self.project, flow.real_path_or_foreign
         if project is None or path is None:
@@ -220,7 +221,7 @@ class InstanceAttribute:
         from migrator.flow import load_context
 
         origin = self.state.origin
-        if origin.location.cell is None and os.path.realpath(origin.location.path) == path:
+        if not origin.location.in_notebook and os.path.realpath(origin.location.path) == path:
             return origin
         if self.flow.real_path_or_foreign == path:
             return self.flow.context
@@ -471,11 +472,7 @@ def _inside(context: ModuleContext, node: cst.CSTNode, kinds: tuple[type[cst.CST
 
 
 def _same_file(path: str, context: ModuleContext) -> bool:
-    return context.location.cell is None and os.path.realpath(context.location.path) == path
-
-
-def _mentions(text: str, name: str) -> bool:
-    return re.search(rf"\b{re.escape(name)}\b", text) is not None
+    return not context.location.in_notebook and os.path.realpath(context.location.path) == path
 
 
 def _display(real: str) -> str:

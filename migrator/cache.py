@@ -31,7 +31,7 @@ from migrator.discovery import CACHE_DIRECTORY, ensure_cache_directory
 from migrator.findings import Finding, Fix, RequestRef, Severity, Span, TextEdit
 
 CACHE_DIR_NAME = CACHE_DIRECTORY
-FORMAT = 2  # 2: findings keep the requests they reach, fixes their other files
+FORMAT = 3  # 2: findings keep the requests they reach, fixes their other files; 3: a request's cell
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -167,7 +167,7 @@ def _finding_to(finding: Finding) -> dict[str, Any]:
         },
         "unfixable_reason": finding.unfixable_reason,
         "anchor_line": finding.anchor_line,
-        "requests": [[r.path, r.line, r.column, r.library] for r in finding.requests],
+        "requests": [[r.path, r.line, r.column, r.library, r.cell] for r in finding.requests],
     }
 
 
@@ -212,5 +212,6 @@ def _finding_from(item: Mapping[str, Any]) -> Finding:
         unfixable_reason=_optional(item["unfixable_reason"], str),
         anchor_line=_optional(item["anchor_line"], int),
         requests=tuple(RequestRef(_required(p, str), _required(line, int), _required(col, int),
-                                  _required(lib, str)) for p, line, col, lib in item["requests"]),
+                                  _required(lib, str), _optional(cell, int))
+                       for p, line, col, lib, cell in item["requests"]),
     )

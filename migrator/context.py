@@ -705,6 +705,8 @@ class ModuleContext:
         )
 
     def span(self, start: int, end: int) -> Span:
+        if self.location.cells is not None:
+            return self.location.cells.span(start, end)
         line, column = self.lines.position(start)
         end_line, end_column = self.lines.position(end)
         shift = self.location.line_offset
@@ -715,5 +717,7 @@ class ModuleContext:
         return self.span(*self.node_range(node))
 
     def edit(self, start: int, end: int, text: str) -> TextEdit:
+        if self.location.cells is not None:
+            return self.location.cells.edit(start, end, text)
         base = self.location.offset_base
         return TextEdit(start + base, end + base, text, self.location.cell)

@@ -140,11 +140,10 @@ class DictEntry:
 
     def _flows_through_importers(self, flow: ValueFlow, name: str, depth: int) -> list[Reached]:
         """The reads in the modules importing the dict (also through re-exports)."""
-        if flow.context.location.cell is not None:
-            from migrator.flow import _mentions
-
-            if _mentions(flow.context.location.outside_text, name):
-                raise Unfollowable(f"`{name}` is also used in another cell of this notebook")
+        if flow.context.location.in_notebook:
+            where = flow.context.location.name_used_outside(name)
+            if where is not None:
+                raise Unfollowable(f"`{name}` is also used in {where}")
             return []
         project, path = flow.state.project, flow.real_path_or_foreign
         module = project.module_of(path) if project is not None and path is not None else None

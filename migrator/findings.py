@@ -48,12 +48,23 @@ class TextEdit:
 
 @dataclass(frozen=True)
 class RequestRef:
-    """A request a model value reaches: where it is written and which library sends it."""
+    """A request a model value reaches: where it is written and which library sends it.
+
+    In a notebook, ``cell`` is the 1-based cell and ``line`` counts from the start of that
+    cell, as in a finding's span; ``None`` elsewhere.
+    """
 
     path: str
     line: int
     column: int
     library: str
+    cell: int | None = None
+
+    @property
+    def place(self) -> str:
+        """``client.py:12``, or ``analysis.ipynb:cell 4:2`` in a notebook."""
+        where = f"cell {self.cell}:{self.line}" if self.cell is not None else str(self.line)
+        return f"{self.path}:{where}"
 
 
 @dataclass(frozen=True)

@@ -174,12 +174,12 @@ class _Planner:
         return None
 
     def _requests(self) -> tuple[RequestRef, ...]:
-        seen: dict[tuple[str, int, int], RequestRef] = {}
+        seen: dict[tuple[str, int | None, int, int], RequestRef] = {}
         for found in self.state.reached:
             span = found.context.node_span(found.sent_at)
             ref = RequestRef(found.context.location.path, span.line, span.column,
-                             found.request.library.label)
-            seen.setdefault((ref.path, ref.line, ref.column), ref)
+                             found.request.library.label, span.cell)
+            seen.setdefault((ref.path, ref.cell, ref.line, ref.column), ref)
         return tuple(seen.values())
 
     # -- descriptions --------------------------------------------------------------------

@@ -161,9 +161,8 @@ class ValueFlow:
     # -- where a use is ---------------------------------------------------------------
 
     def where(self, node: cst.CSTNode) -> str:
-        line = self.context.node_span(node).line
-        cell = self.context.location.cell
-        place = f"cell {cell + 1}:{line}" if cell is not None else str(line)
+        span = self.context.node_span(node)
+        place = f"cell {span.cell}:{span.line}" if span.cell is not None else str(span.line)
         return f"{self.context.location.path}:{place}"
 
     @property
@@ -174,7 +173,7 @@ class ValueFlow:
     @property
     def real_path(self) -> str | None:
         path = self.context.location.path
-        if path == "-" or self.context.location.cell is not None or not path.endswith((".py", ".pyi")):
+        if path == "-" or self.context.location.in_notebook or not path.endswith((".py", ".pyi")):
             return None
         return os.path.realpath(path)
 
@@ -362,10 +361,10 @@ class ValueFlow:
 
     def flows_through_importers(self, name: str, depth: int) -> list[Reached]:
         """The requests ``name`` (a module-level name here) reaches in the modules importing it."""
-        if self.context.location.cell is not None:
-            outside = self.context.location.outside_text
-            if outside and _mentions(outside, name):
-                raise Unfollowable(f"`{name}` is also used in another cell of this notebook")
+        if self.context.location.in_notebook:
+            where = self.context.location.name_used_outside(name)
+            if where is not None:
+                raise Unfollowable(f"`{name}` is also used in {where}")
             return []
         project, path = self.state.project, self.real_path
         if project is None or path is None:
@@ -688,9 +687,10 @@ class ValueFlow:
 
     def _require_class_not_imported(self, klass: cst.ClassDef) -> None:
         project, path = self.state.project, self.real_path
-        if self.context.location.cell is not None:
-            if _mentions(self.context.location.outside_text, klass.name.value):
-                raise Unfollowable(f"`{klass.name.value}` is also used in another cell of this notebook")
+        if self.context.location.in_notebook:
+            where = self.context.location.name_used_outside(klass.name.value)
+            if where is not None:
+                raise Unfollowable(f"`{klass.name.value}` is also used in {where}")
             return
         if project is None or path is None:
             return
@@ -958,12 +958,6 @@ def _is_print_or_log(call: cst.Call) -> bool:
         return True
     return len(chain) >= 2 and chain[-1] in LOG_METHODS and (
         chain[-2] in LOGGER_NAMES or chain[-2].endswith(("logger", "log", "LOGGER")))
-
-
-def _mentions(text: str, name: str) -> bool:
-    import re
-
-    return re.search(rf"\b{re.escape(name)}\b", text) is not None
 
 
 def _climb(index: RequestIndex, node: cst.CSTNode, attributes: tuple[str, ...]) -> cst.CSTNode | None:

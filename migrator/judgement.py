@@ -5,11 +5,13 @@ File readers (``migrator.sources``) build these without importing a rule or libc
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from migrator.catalog import Catalog, ModelEntry
+from migrator.cells import OutsideCell, ProgramCells
 
 
 @dataclass(frozen=True)
@@ -39,11 +41,32 @@ class Judgement:
 
 @dataclass
 class Location:
-    """Where a Python document sits in its file (a notebook cell, a Markdown block)."""
+    """Where a Python document sits in its file (a notebook cell, a Markdown block, a notebook's
+    cells read as one program)."""
 
     path: str
     cell: int | None = None  # 0-based index of the notebook cell
     line_offset: int = 0
     offset_base: int = 0
-    # The code of the notebook's other cells: a name used there is beyond this document.
-    outside_text: str = ""
+    # The notebook code this document is not made of: a name used there is beyond this document.
+    outside: tuple[OutsideCell, ...] = ()
+    # The cells of a notebook read as one program (``cell`` is None): where each position is.
+    cells: ProgramCells | None = None
+
+    @property
+    def in_notebook(self) -> bool:
+        return self.cell is not None or self.cells is not None
+
+    def used_outside(self, pattern: str) -> str | None:
+        """Where beyond this document the regex ``pattern`` occurs in the notebook, else None.
+
+        A single cell: "another cell of this notebook". A program of cells: the cell, or the
+        IPython lines, left out of it, which may still use or change the name when they run.
+        """
+        for outside in self.outside:
+            if outside.binds_any_name or re.search(pattern, outside.text) is not None:
+                return outside.where()
+        return None
+
+    def name_used_outside(self, name: str) -> str | None:
+        return self.used_outside(rf"\b{re.escape(name)}\b")

@@ -202,8 +202,13 @@ class TableCheck:
             return
         for access in next(iter(scope.assignments[name])).references:
             self._check_use(context, access.node)
-        if context.location.cell is not None:
+        if context.location.cell is not None:  # one cell read alone: the others are not followed
             self.verdict.blockers.append(f"`{name}` is in a notebook cell, which other cells may use")
+            return
+        if context.location.cells is not None:
+            where = context.location.name_used_outside(name)
+            if where is not None:
+                self.verdict.blockers.append(f"`{name}` is also used in {where}")
             return
         self._check_importers(context, name, depth)
 

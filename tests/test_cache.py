@@ -170,3 +170,17 @@ def test_the_cache_is_never_read_as_a_source_even_without_gitignore(tmp_path: Pa
     second = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False)
     paths = {finding["path"] for finding in json.loads(second.stdout)["findings"]}
     assert paths == {"app.py"}
+
+
+def test_a_cached_notebook_finding_keeps_the_cell_of_its_request(tmp_path: Path) -> None:
+    import shutil
+
+    from tests.conftest import FIXTURES
+
+    shutil.copy(FIXTURES / "projects" / "notebook_cells" / "before" / "sentiment.ipynb", tmp_path)
+    first = run(tmp_path, plan_for(tmp_path))
+    second = run(tmp_path, plan_for(tmp_path))
+    assert cached(second) == {"sentiment.ipynb"}
+    requests = [[f.requests for f in o.findings if f.code == "DSM001"] for o in (*first, *second)]
+    assert [[(r.cell, r.line, r.column) for r in found] for found in requests[0]] == [[(4, 2, 16)]]
+    assert requests[1] == requests[0]

@@ -247,20 +247,38 @@ NOTEBOOK_DEFINING_CELL = (
 )
 
 
-def test_a_notebook_name_used_in_another_cell_makes_the_fix_unsafe(tmp_path: Path) -> None:
+def test_a_notebook_name_used_in_a_later_cell_is_followed_there(tmp_path: Path) -> None:
+    """The cells are one program: the request of cell 2 gets the switch too, in cell 2."""
     import json
 
     later = 'client.chat.completions.create(model=MODEL, messages=[], temperature=0.2)'
-    original = _notebook(NOTEBOOK_DEFINING_CELL, later)
+    (tmp_path / "n.ipynb").write_bytes(_notebook(NOTEBOOK_DEFINING_CELL, later))
+    result = run_cli("fix", "--no-progress", "n.ipynb", cwd=tmp_path)
+    assert b"Fixed 1 finding" in result.stdout
+    cells = json.loads((tmp_path / "n.ipynb").read_bytes())["cells"]
+    first, second = ("".join(cell["source"]) for cell in cells)
+    assert 'MODEL = "deepseek-v4-flash"' in first
+    assert first.count('extra_body={"thinking": {"type": "disabled"}}') == 1
+    assert second == later.replace("temperature=0.2)", 'temperature=0.2, extra_body={"thinking": '
+                                                        '{"type": "disabled"}})')
+
+
+def test_a_notebook_name_used_in_a_cell_that_does_not_parse_makes_the_fix_unsafe(
+        tmp_path: Path) -> None:
+    import json
+
+    broken = 'client.chat.completions.create(model=MODEL, messages=[], temperature=0.2'
+    original = _notebook(NOTEBOOK_DEFINING_CELL, broken)
     (tmp_path / "n.ipynb").write_bytes(original)
     result = run_cli("fix", "--no-progress", "n.ipynb", cwd=tmp_path)
     assert (tmp_path / "n.ipynb").read_bytes() == original
-    assert b"`MODEL` is also used in another cell of this notebook" in result.stdout
+    assert b"`MODEL` is also used in cell 2 of this notebook, which does not parse" in result.stdout
     run_cli("fix", "--no-progress", "--unsafe-fixes", "n.ipynb", cwd=tmp_path)
     cells = json.loads((tmp_path / "n.ipynb").read_bytes())["cells"]
     fixed = "".join(cells[0]["source"])  # the whole known edit set, not the rename alone
     assert 'MODEL = "deepseek-v4-flash"' in fixed
     assert 'extra_body={"thinking": {"type": "disabled"}}' in fixed
+    assert "".join(cells[1]["source"]) == broken
 
 
 def test_a_notebook_name_used_in_one_cell_only_is_fixed_safely(tmp_path: Path) -> None:

@@ -40,8 +40,7 @@ FindingKey = tuple[str, int | None, int, int]
 # Flows the expectations describe that the planner does not follow yet: the fix there is
 # unsafe (stricter than expected, never looser: `test_no_fix_is_looser_than_expected` runs
 # on every project). xfail(strict): a project that starts passing must leave this table.
-NOT_FOLLOWED_YET = {
-    "notebook_cells": "a notebook's cells are not yet read as one program",
+NOT_FOLLOWED_YET: dict[str, str] = {
 }
 # The tests of those projects that already pass (their unsafe tree, or the tree left as it was).
 PASSING_ALREADY = {

@@ -54,7 +54,7 @@ def reaches_text(finding: Finding) -> str:
     """Where a DSM001 value goes: "reaches client.py:12 (OpenAI SDK)", or that it reaches none."""
     if not finding.requests:
         return "reaches no request the tool can see"
-    places = ", ".join(f"{r.path}:{r.line} ({r.library})" for r in finding.requests)
+    places = ", ".join(f"{r.place} ({r.library})" for r in finding.requests)
     return f"reaches {places}"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
-from migrator.findings import Finding, FollowUp
+from migrator.findings import Finding, FollowUp, RequestRef
 from migrator.reporting import Report
 
 
@@ -30,14 +30,20 @@ def finding_object(finding: Finding) -> dict[str, Any]:
         ),
     }
     if finding.code == "DSM001":
-        data["requests"] = [
-            {"path": r.path, "line": r.line, "column": r.column, "library": r.library}
-            for r in finding.requests
-        ]
+        data["requests"] = [request_object(r) for r in finding.requests]
     if finding.unfixable_reason is not None:
         data["unfixable_reason"] = finding.unfixable_reason
     if span.cell is not None:
         data["cell"] = span.cell
+    return data
+
+
+def request_object(request: RequestRef) -> dict[str, Any]:
+    """A request a DSM001 value reaches; in a notebook also its 1-based ``cell``."""
+    data: dict[str, Any] = {"path": request.path, "line": request.line, "column": request.column,
+                            "library": request.library}
+    if request.cell is not None:
+        data["cell"] = request.cell
     return data
 
 

@@ -12,7 +12,7 @@ import json
 import re
 from typing import Any, TextIO
 
-from migrator.findings import Finding, Fix, FollowUp, Severity, TextEdit
+from migrator.findings import Finding, Fix, FollowUp, RequestRef, Severity, TextEdit
 from migrator.lines import LineIndex
 from migrator.reporting import Report
 from migrator.reporting.ci import fingerprints, located_message, relative_uri
@@ -137,18 +137,29 @@ def result_object(report: Report, finding: Finding, indices: dict[str, int],
 
 
 def related_locations(finding: Finding) -> list[dict[str, Any]]:
-    """The requests a DSM001 value reaches, as SARIF related locations."""
-    return [
-        {
-            "id": number,
-            "message": {"text": f"the value reaches this request ({request.library})"},
-            "physicalLocation": {
-                "artifactLocation": {"uri": relative_uri(request.path)},
-                "region": {"startLine": request.line, "startColumn": request.column},
-            },
-        }
-        for number, request in enumerate(finding.requests)
-    ]
+    """The requests a DSM001 value reaches, as SARIF related locations.
+
+    A request in a notebook cell points at the notebook (line 1, as a finding there does) and
+    keeps the cell and the position within it in its message and ``properties``.
+    """
+    return [related_location(number, request) for number, request in enumerate(finding.requests)]
+
+
+def related_location(number: int, request: RequestRef) -> dict[str, Any]:
+    message = f"the value reaches this request ({request.library})"
+    region: dict[str, int] = {"startLine": request.line, "startColumn": request.column}
+    if request.cell is not None:
+        message += f" in cell {request.cell}, line {request.line}, column {request.column}"
+        region = {"startLine": 1}
+    location: dict[str, Any] = {
+        "id": number,
+        "message": {"text": message},
+        "physicalLocation": {"artifactLocation": {"uri": relative_uri(request.path)}, "region": region},
+    }
+    if request.cell is not None:
+        location["properties"] = {"cell": request.cell, "cellLine": request.line,
+                                  "cellColumn": request.column}
+    return location
 
 
 def physical_location(finding: Finding) -> dict[str, Any]:

@@ -1,10 +1,16 @@
-"""Jupyter notebooks: code cells are Python documents, everything else is left alone.
+"""Jupyter notebooks: the code cells are one Python program, everything else is left alone.
 
 Code cells are scanned with the Python rules after IPython syntax (``%magic``,
 ``%%cell magic``, ``!shell``, ``?help``) is masked by replacements of the same
-length, so every offset and column stays that of the real cell source. A cell whose
-body is not Python (``%%bash``, ``%%html`` …) and Markdown or raw cells are scanned for
-mentions only. Outputs and attachments are never read nor written.
+length, so every offset and column stays that of the real cell source. The cells that
+parse on their own run in order in one namespace, so they are analysed as one module
+(:mod:`migrator.cells` maps its positions back to each cell): a request in cell 4 is
+recognised by the ``import openai`` of cell 2, and a name bound in cell 3 is followed
+into cell 4. A code cell that does not parse alone is analysed alone (its DSM900) and
+left out of the program; a name it mentions counts as used beyond the program. If the
+joined cells do not parse together, every cell is analysed alone, as one document each.
+A cell whose body is not Python (``%%bash``, ``%%html`` …) and Markdown or raw cells are
+scanned for mentions only. Outputs and attachments are never read nor written.
 
 Writing back is textual: only the JSON strings of the edited source lines are
 replaced, the rest of the file is kept byte for byte (indentation, key order,
@@ -13,18 +19,21 @@ escaping, trailing newline), so a fix's diff is exactly the edited lines.
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from migrator.cells import OutsideCell, ProgramCells
 from migrator.decoding import Decoded, DecodeError, decode_utf8_text
 from migrator.findings import Finding, TextEdit, reported_cell
 from migrator.jsonspan import JArray, JObject, JsonSyntaxError, JString, parse_json
 from migrator.judgement import Judgement, Location
 from migrator.lines import LineIndex
 from migrator.sources.base import Document, ReadRequest
+from migrator.sources.cellorder import first_early_read
 from migrator.suppressions import Suppressions
 from migrator.textanalysis import mention_findings
 
@@ -32,11 +41,17 @@ from migrator.textanalysis import mention_findings
 PYTHON_CELL_MAGICS = frozenset({
     "time", "timeit", "capture", "prun", "debug", "python", "python3", "memit", "mprun",
 })
+# Of those, the ones whose body runs in the notebook's own namespace (``%%python`` runs a
+# subprocess, ``%%writefile`` writes a file): only those cells join the notebook's program.
+KERNEL_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug", "memit", "mprun"})
 _CELL_MAGIC = re.compile(r"[ \t]*%%(?P<name>\w+)(?P<args>[^\r\n]*)")
 _LINE_SIGIL = re.compile(r"^[ \t]*(?:%%?|!!?|\?\?|\?)", re.M)
 _ASSIGNED_SIGIL = re.compile(
     r"^[ \t]*[A-Za-z_][\w.]*(?:[ \t]*,[ \t]*[A-Za-z_][\w.]*)*[ \t]*=[ \t]*[%!]", re.M
 )
+# ``%run script.py`` (``-i``: in the notebook's namespace; without, the script's names are
+# copied into it afterwards): either way any name may be set. ``%store -r`` names its names.
+_RUN_MAGIC = re.compile(r"^[ \t]*%run\b", re.M)
 _HELP_SUFFIX = re.compile(r"^[ \t]*[A-Za-z_][\w.]*(?P<marks>\?\??)[ \t]*$", re.M)
 
 
@@ -142,43 +157,153 @@ def read(data: bytes, request: ReadRequest, judgement: Judgement) -> Document:
     return _read_cells(decoded, notebook, cells, request, judgement)
 
 
+@dataclass
+class _Reading:
+    """What reading a notebook's cells gathers on the way to its document."""
+
+    request: ReadRequest
+    judgement: Judgement
+    sources: list[str]
+    suppressions: Suppressions = field(default_factory=Suppressions)
+    findings: list[Finding] = field(default_factory=list)
+    parsed_cells: set[int] = field(default_factory=set)
+    program: list[tuple[int, str]] = field(default_factory=list)  # cells that parse alone, as they do
+    trees: list[tuple[int, ast.Module]] = field(default_factory=list)  # and their ``ast`` trees
+    alone: list[int] = field(default_factory=list)  # the other code cells: each analysed by itself
+    left_out: list[OutsideCell] = field(default_factory=list)  # code the program does not read
+
+
 def _read_cells(decoded: Decoded, notebook: dict[str, Any], cells: list[Any],
                 request: ReadRequest, judgement: Judgement) -> Document:
     python = notebook_is_python(notebook)
-    suppressions = Suppressions()
-    findings: list[Finding] = []
-    texts: dict[int | None, str] = {}
-    parsed_cells: set[int] = set()
     sources = [cell_source(cell) if isinstance(cell, dict) else "" for cell in cells]
+    reading = _Reading(request, judgement, sources)
+    texts: dict[int | None, str] = {}
     for index, cell in enumerate(cells):
-        if not isinstance(cell, dict):
-            continue
-        source = sources[index]
-        texts[index] = source
-        if cell.get("cell_type") == "code" and python:
-            location = Location(request.path, cell=index,
-                                outside_text=_other_cells(sources, index, judgement))
-            cell_findings, parsed = analyse_code(source, location, judgement, request.codes,
-                                                 suppressions)
-            if parsed:
-                parsed_cells.add(index)
-            elif not mask_ipython(source).python:
-                cell_findings = _foreign_cell(source, index, request, judgement, suppressions)
-            findings.extend(cell_findings)
-        else:
-            findings.extend(mention_findings(source, request.path, judgement, request.codes,
-                                             cell=reported_cell(index)))
-    document = Document(findings=suppressions.filter(findings), texts=texts)
+        if isinstance(cell, dict):
+            texts[index] = sources[index]
+            _sort_cell(reading, index, cell.get("cell_type"), python)
+    early = first_early_read(reading.trees)
+    note = f"and the cells are not read as one program ({early.describe()})" if early else ""
+    if early or (reading.program and not _analyse_program(reading)):
+        reading.alone.extend(index for index, _ in reading.program)
+    for index in sorted(reading.alone):
+        _analyse_cell(reading, index, note)
+    reading.findings.sort(key=lambda finding: finding.span.cell or 0)  # in cell order, as read
+    document = Document(findings=reading.suppressions.filter(reading.findings), texts=texts)
     document.render = _renderer(decoded)
-    document.reparse = _reparser(frozenset(parsed_cells))
+    document.reparse = _reparser(frozenset(reading.parsed_cells))
     return document
 
 
-def _other_cells(sources: list[str], index: int, judgement: Judgement) -> str:
+def _sort_cell(reading: _Reading, index: int, kind: object, python: bool) -> None:
+    """A code cell joins the program or is analysed alone; the others are scanned for mentions."""
+    source = reading.sources[index]
+    if kind == "code" and python:
+        text, why, tree = _program_text(source)
+        if text is None or tree is None:
+            reading.alone.append(index)
+            reading.left_out.append(OutsideCell(index, source, why))
+            return
+        reading.program.append((index, text))
+        reading.trees.append((index, tree))
+        ipython = _ipython_lines(source, text)
+        if ipython:
+            reading.left_out.append(OutsideCell(index, ipython, "in IPython syntax (`%`, `!`, `?`) "
+                                                "that is not read as Python"))
+        if _RUN_MAGIC.search(ipython):
+            reading.left_out.append(OutsideCell(index, ipython, "whose `%run` runs a script in the "
+                                                "notebook's namespace: it may set any name",
+                                                binds_any_name=True))
+        return
+    if kind != "markdown":  # a raw cell, or code of a notebook in another language
+        reading.left_out.append(OutsideCell(index, source, "which is not read as Python"))
+    request = reading.request
+    reading.findings.extend(mention_findings(source, request.path, reading.judgement, request.codes,
+                                             cell=reported_cell(index)))
+
+
+def _program_text(source: str) -> tuple[str | None, str, ast.Module | None]:
+    """The cell as it joins the program (IPython syntax masked, or as written) and its tree, or
+    None and why not.
+
+    CPython's parser decides, cheaply: a cell it rejects is analysed alone, as before, and a
+    program libcst rejects is read cell by cell.
+    """
+    import warnings
+
+    magic = _CELL_MAGIC.match(source)
+    if magic is not None and magic.group("name") not in KERNEL_CELL_MAGICS:
+        name = magic.group("name")
+        if mask_ipython(source).python:
+            return None, f"whose body is not run in the notebook's namespace (`%%{name}`)", None
+        return None, f"whose body is not Python (`%%{name}`)", None
+    for text in dict.fromkeys((mask_ipython(source).text, source)):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                tree = ast.parse(text)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+        return text, "", tree
+    return None, "which does not parse as Python on its own", None
+
+
+def _ipython_lines(source: str, text: str) -> str:
+    """The lines of a cell that masking turned into comments (``!echo {MODEL}``); masking
+    never touches a ``\n``, so the lines pair up."""
+    pairs = zip(source.split("\n"), text.split("\n"), strict=True)
+    return "\n".join(old for old, new in pairs if old != new)
+
+
+def _analyse_program(reading: _Reading) -> bool:
+    """Findings of the cells that parse alone, read as one module; False if it does not parse."""
+    from migrator.analysis import analyse_python
+
+    request, program = reading.request, ProgramCells(reading.program)
+    location = Location(request.path, cells=program, outside=tuple(reading.left_out))
+    analysis = analyse_python(program.text, location, reading.judgement, request.codes,
+                              reading.suppressions)
+    if not analysis.parsed:
+        return False
+    reading.findings.extend(_kept_in_cells(finding, program) for finding in analysis.findings)
+    reading.parsed_cells.update(program.indexes)
+    return True
+
+
+def _kept_in_cells(finding: Finding, program: ProgramCells) -> Finding:
+    """A fix whose edit would run over the join of two cells is no fix (never in practice)."""
+    from dataclasses import replace
+
+    fix = finding.fix
+    if fix is None or not any(edit.path is None and program.spills(edit) for edit in fix.edits):
+        return finding
+    return replace(finding, fix=None,
+                   unfixable_reason="the fix would edit across the boundary of two notebook cells")
+
+
+def _analyse_cell(reading: _Reading, index: int, note: str = "") -> None:
+    """One code cell as its own document: one that does not parse alone, a foreign one, or any
+    when the cells are not one program (``note`` says why, in the reason of a fix it keeps unsafe)."""
+    request, judgement, source = reading.request, reading.judgement, reading.sources[index]
+    location = Location(request.path, cell=index,
+                        outside=_other_cells(reading.sources, index, judgement, note))
+    cell_findings, parsed = analyse_code(source, location, judgement, request.codes,
+                                         reading.suppressions)
+    if parsed:
+        reading.parsed_cells.add(index)
+    elif not mask_ipython(source).python:
+        cell_findings = _foreign_cell(source, index, request, judgement, reading.suppressions)
+    reading.findings.extend(cell_findings)
+
+
+def _other_cells(sources: list[str], index: int, judgement: Judgement,
+                 note: str = "") -> tuple[OutsideCell, ...]:
     """The other cells' sources, which may use this cell's names (only where a fix may need them)."""
     if not judgement.catalog.might_match(sources[index].encode("utf-8", "surrogatepass")):
-        return ""
-    return "\n".join(source for other, source in enumerate(sources) if other != index)
+        return ()
+    return tuple(OutsideCell(other, source, note) for other, source in enumerate(sources)
+                 if other != index)
 
 
 def _foreign_cell(source: str, index: int, request: ReadRequest, judgement: Judgement,
