@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterable, Mapping
-from functools import cached_property
+from functools import cache, cached_property
 from typing import cast
 
 import libcst as cst
@@ -53,6 +53,7 @@ TOTAL_BUDGET = 1.0
 ScopeMap = Mapping[cst.CSTNode, object]
 
 
+@cache
 def _only_visits_the_module(provider: type[object]) -> bool:
     """Whether the batched visit would call nothing of the provider's but ``visit_Module``
     (libcst marks the visitor base class's empty methods ``_is_no_op``)."""
@@ -182,6 +183,7 @@ class ScopeIndex:
         self.items: list[cst.SimpleStatementLine | cst.BaseCompoundStatement] = list(module.body)
         self.item_index: dict[cst.CSTNode, int] = {item: index for index, item in enumerate(self.items)}
         self._analyses: dict[frozenset[int], ScopeMap] = {}
+        self._analyses_with: dict[int, list[frozenset[int]]] = {}  # per statement, the analyses of it
         self.spent = 0  # nodes analysed by partial analyses so far
 
     # -- the questions -------------------------------------------------------------------
@@ -237,7 +239,8 @@ class ScopeIndex:
         spell none of the names asked, so the answers are the same."""
         found = self._analyses.get(items)
         if found is None:
-            found = next((analysis for made, analysis in self._analyses.items() if items <= made), None)
+            made_with = self._analyses_with.get(min(items), []) if items else []
+            found = next((self._analyses[made] for made in made_with if items <= made), None)
         return found
 
     def _affordable(self, items: frozenset[int]) -> bool:
@@ -255,6 +258,8 @@ class ScopeIndex:
             self.spent += sum(self._sizes[index] for index in items)
             statements = [self.items[index] for index in sorted(items)]
             analysis = self._analyses[items] = scope_metadata(cst.Module(body=statements))
+            for index in items:
+                self._analyses_with.setdefault(index, []).append(items)
         return _resolved(analysis.get(node))
 
     def _item_of(self, node: cst.CSTNode) -> int | None:
@@ -345,7 +350,18 @@ class ScopeIndex:
         """Reads elsewhere do not matter here (strings parsed as annotations only read)."""
         if self.whole_resolved or self._typing_class or self._in_skipped_argument(node):
             return False
-        return not any(self._in_skipped_argument(use) for use in self._index[2].get(name, ()))
+        return self._no_use_skipped(name)
+
+    def _no_use_skipped(self, name: str) -> bool:
+        known = self._uses_unskipped.get(name)
+        if known is None:
+            known = self._uses_unskipped[name] = \
+                not any(self._in_skipped_argument(use) for use in self._index[2].get(name, ()))
+        return known
+
+    @cached_property
+    def _uses_unskipped(self) -> dict[str, bool]:
+        return {}
 
     @cached_property
     def _name_answerable(self) -> dict[str, bool]:
