@@ -243,6 +243,8 @@ class Timing:
 def run_once(command: Sequence[str], cwd: Path, timeout: float | None = None
              ) -> tuple[float, subprocess.CompletedProcess[str]]:
     env = dict(os.environ, DEEPSEEK_MIGRATE_TODAY=TODAY, NO_COLOR="1")
+    # An installed tool runs from bytecode (pip compiles it); the warm-up run writes it here.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     start = time.perf_counter()
     done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True,
                           timeout=timeout, check=False)
