@@ -54,7 +54,7 @@ from migrator.prefilters import (
 from migrator.reference import using_libcst_providers
 from migrator.scopes import ScopeIndex, expression_contexts, root_name
 from migrator.strings import StringClaims, StringNode, literal_value
-from migrator.treewalk import Walk, provider_may_recurse_too_deep, walk
+from migrator.treewalk import Walk, first_enclosing, provider_may_recurse_too_deep, walk
 
 _T = TypeVar("_T")
 TopLevelStatement = cst.SimpleStatementLine | cst.BaseCompoundStatement
@@ -640,7 +640,7 @@ class ModuleContext:
         """``ExpressionContextProvider``'s context of a node (load, store, del), computed for
         the node's top-level statement only."""
         self.as_libcst_would(ExpressionContextProvider)
-        item = None if self.reference else self._top_level_statement(node)
+        item = None if self.reference else first_enclosing(node, self.parents, self._top_level_statements)
         if item is None:
             return self.metadata_of(ExpressionContextProvider, node)
         contexts = self._statement_contexts.get(item)
@@ -649,15 +649,9 @@ class ModuleContext:
         found = contexts.get(node)
         return found if isinstance(found, ExpressionContext) else None
 
-    def _top_level_statement(self, node: cst.CSTNode) -> TopLevelStatement | None:
-        current: cst.CSTNode | None = node
-        while current is not None:
-            parent = self.parents.get(current)
-            if parent is self.module:
-                return current if isinstance(current, (cst.SimpleStatementLine, cst.BaseCompoundStatement)) \
-                    else None
-            current = parent
-        return None
+    @cached_property
+    def _top_level_statements(self) -> frozenset[TopLevelStatement]:
+        return frozenset(self.module.body)
 
     @cached_property
     def _statement_contexts(self) -> dict[cst.CSTNode, Mapping[cst.CSTNode, object]]:

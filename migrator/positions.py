@@ -21,6 +21,8 @@ import libcst as cst
 from libcst._nodes.internal import CodegenState
 from libcst.metadata import CodePosition, CodeRange
 
+from migrator.treewalk import first_enclosing
+
 _NEWLINE = re.compile(r"\r\n?|\n")  # libcst's NEWLINE_RE
 # (start line, start column, end line, end column) of a node
 Extent = tuple[int, int, int, int]
@@ -133,10 +135,7 @@ class LazyPositions:
         return CodeRange(CodePosition(extent[0], extent[1]), CodePosition(extent[2], extent[3]))
 
     def _item_of(self, node: cst.CSTNode) -> cst.CSTNode | None:
-        current: cst.CSTNode | None = node
-        while current is not None and current not in self.item_index:
-            current = self.parents.get(current)
-        return current
+        return first_enclosing(node, self.parents, self.item_index)
 
     def _start_line(self, index: int) -> int:
         while len(self.start_lines) <= index:

@@ -42,7 +42,7 @@ from libcst.metadata import (
 from libcst.metadata.base_provider import LazyValue  # type: ignore[attr-defined]
 from libcst.metadata.scope_provider import LocalScope
 
-from migrator.treewalk import children_of
+from migrator.treewalk import children_of, first_enclosing
 
 TYPING_MODULES = ("typing", "typing_extensions")
 # A question may use the statements it needs while they hold at most this share of the
@@ -263,13 +263,8 @@ class ScopeIndex:
         return _resolved(analysis.get(node))
 
     def _item_of(self, node: cst.CSTNode) -> int | None:
-        current: cst.CSTNode | None = node
-        while current is not None:
-            index = self.item_index.get(current)
-            if index is not None:
-                return index
-            current = self.parents.get(current)
-        return None
+        item = first_enclosing(node, self.parents, self.item_index)
+        return None if item is None else self.item_index[item]
 
     @cached_property
     def _index(self) -> tuple[dict[str, set[int]], list[int], dict[str, list[cst.Name]],

@@ -15,10 +15,14 @@ from __future__ import annotations
 import inspect
 import re
 import sys
+from collections.abc import Container, Mapping
 from dataclasses import dataclass
+from typing import TypeVar, cast
 
 import libcst as cst
 from libcst._nodes.base import BaseLeaf, CSTNode
+
+_Item = TypeVar("_Item", bound=CSTNode)
 
 _VISITED_FIELDS: dict[type[CSTNode], tuple[str, ...] | None] = {}  # None: ask `children`
 _OWN_CHILDREN = CSTNode.__dict__["children"]
@@ -119,3 +123,15 @@ def provider_may_recurse_too_deep(depth: int) -> bool:
         frames += 1
         frame = frame.f_back  # type: ignore[assignment]
     return depth * FRAMES_PER_LEVEL + frames + 50 >= sys.getrecursionlimit()
+
+
+def first_enclosing(node: CSTNode, parents: Mapping[CSTNode, CSTNode],
+                    items: Container[_Item]) -> _Item | None:
+    """The node itself or its nearest ancestor that is one of ``items`` (a module's
+    top-level statements, say); None when neither is."""
+    current: CSTNode | None = node
+    while current is not None:
+        if current in items:
+            return cast(_Item, current)
+        current = parents.get(current)
+    return None
