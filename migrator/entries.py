@@ -140,31 +140,8 @@ class DictEntry:
 
     def _flows_through_importers(self, flow: ValueFlow, name: str, depth: int) -> list[Reached]:
         """The reads in the modules importing the dict (also through re-exports)."""
-        if flow.context.location.in_notebook:
-            where = flow.context.location.name_used_outside(name)
-            if where is not None:
-                raise Unfollowable(f"`{name}` is also used in {where}")
-            return []
-        project, path = flow.state.project, flow.real_path_or_foreign
-        module = project.module_of(path) if project is not None and path is not None else None
-        if project is None or module is None:
-            return []
-        if project.is_public(module) and not name.startswith("_"):
-            flow.state.blocked(Unfollowable(f"`{name}` is public API of `{module}` (`public-api` "
-                                            "setting): code outside the project may change it"))
-        reached: list[Reached] = []
-        for binding in project.importers(module, name):
-            if binding.importer == path:
-                continue
-            key = (binding.importer, binding.local, binding.line)
-            if key in flow.state.visited:
-                continue
-            flow.state.visited.add(key)
-            try:
-                reached.extend(self._flows_of_binding(flow, binding, name, depth))
-            except Unfollowable as why:
-                flow.state.blocked(why)
-        return reached
+        return flow.importer_flows(name, "change", lambda binding: self._flows_of_binding(
+            flow, binding, name, depth))
 
     def _flows_of_binding(self, flow: ValueFlow, binding: ImportBinding, name: str,
                           depth: int) -> list[Reached]:

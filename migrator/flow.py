@@ -361,20 +361,27 @@ class ValueFlow:
 
     def flows_through_importers(self, name: str, depth: int) -> list[Reached]:
         """The requests ``name`` (a module-level name here) reaches in the modules importing it."""
+        return self.importer_flows(name, "import", lambda binding: self._flow_in(binding).flows_of_binding(
+            binding, name, depth + 1))
+
+    def importer_flows(self, name: str, verb: str,
+                       follow: Callable[[ImportBinding], list[Reached]]) -> list[Reached]:
+        """What ``follow`` finds at each import of ``name`` (a module-level name here) in the
+        rest of the project, once per binding; a binding it cannot follow is noted. Code
+        outside the project that may ``verb`` a public name blocks the fix; in a notebook, a
+        use of the name outside the joined program does."""
         if self.context.location.in_notebook:
             where = self.context.location.name_used_outside(name)
             if where is not None:
                 raise Unfollowable(f"`{name}` is also used in {where}")
             return []
-        project, path = self.state.project, self.real_path
-        if project is None or path is None:
-            return []
-        module = project.module_of(path)
-        if module is None:
+        project, path = self.state.project, self.real_path_or_foreign
+        module = project.module_of(path) if project is not None and path is not None else None
+        if project is None or module is None:
             return []
         if project.is_public(module) and not name.startswith("_"):
             self.state.blocked(Unfollowable(f"`{name}` is public API of `{module}` (`public-api` "
-                                            "setting): code outside the project may import it"))
+                                            f"setting): code outside the project may {verb} it"))
         reached: list[Reached] = []
         for binding in project.importers(module, name):
             if binding.importer == path:
@@ -384,8 +391,7 @@ class ValueFlow:
                 continue
             self.state.visited.add(key)
             try:
-                flow = self._flow_in(binding)
-                reached.extend(flow.flows_of_binding(binding, name, depth + 1))
+                reached.extend(follow(binding))
             except Unfollowable as why:
                 self.state.blocked(why)
         return reached
