@@ -300,12 +300,7 @@ def attribute_index(project: Project) -> AttributeIndex:
     if cached is not None and cached[0] is project:
         return cached[1]
     index = AttributeIndex({}, set())
-    for path in project.files:
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read()
-        except OSError:
-            continue
+    for path, data in project.sources():
         for name in set(_ATTRIBUTE.findall(data)):
             index.by_name.setdefault(name.decode("ascii"), set()).add(path)
         if _DYNAMIC.search(data):

@@ -536,12 +536,7 @@ def attribute_reads(project: Project, name: str) -> list[str]:
         _ATTRIBUTE_READS.clear()
     found: list[str] = []
     word = name.encode()
-    for path in project.files:
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read()
-        except OSError:
-            continue
+    for path, data in project.sources():
         if word not in data:
             continue
         try:

@@ -48,7 +48,7 @@ from migrator.envreads import (
 )
 from migrator.findings import TextEdit
 from migrator.flow import EXTENSIONS, FlowState, Reached, ValueFlow, load_context
-from migrator.project import display_path
+from migrator.project import display_path, read_source
 from migrator.strings import literal_value
 from migrator.switch import Unfollowable
 
@@ -262,7 +262,8 @@ def _settings_fields_in(context: ModuleContext,
 def field_env_names(path: str, klass: str, name: str) -> frozenset[str] | None:
     """The environment names of a settings field, worked out as the project's index does (from
     its own module alone: no other file is read for it)."""
-    scanner = _scanned(path)
+    data = read_source(path)
+    scanner = _scanned(path, data) if data is not None else None
     for use in scanner.uses if scanner is not None else ():
         if use.kind == "field" and use.what == f"{klass}.{name}":
             return use.names

@@ -86,8 +86,8 @@ def env_index(project: Project) -> EnvIndex:
         return known[1]
     index = EnvIndex()
     classes: list[_Class] = []
-    for path in project.files:
-        scanner = _scanned(path)
+    for path, data in project.sources():
+        scanner = _scanned(path, data)
         if scanner is not None:
             index.uses.extend(scanner.uses)
             classes.extend(scanner.classes)
@@ -98,12 +98,7 @@ def env_index(project: Project) -> EnvIndex:
     return index
 
 
-def _scanned(path: str) -> _Scanner | None:
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError:
-        return None
+def _scanned(path: str, data: bytes) -> _Scanner | None:
     if not any(word in data for word in _MENTION_WORDS):
         return None
     try:

@@ -24,7 +24,7 @@ import os
 import re
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -63,6 +63,15 @@ class _Import:
     line: int
 
 
+def read_source(path: str) -> bytes | None:
+    """A project file's bytes, or None when it cannot be read."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError:
+        return None
+
+
 @dataclass
 class Project:
     """The Python files of one project and the imports between them."""
@@ -95,6 +104,14 @@ class Project:
         if not parts or not all(part.isidentifier() for part in parts):
             return None
         return ".".join(parts)
+
+    def sources(self) -> Iterator[tuple[str, bytes]]:
+        """Each Python file of the project with its bytes; one that cannot be read is left
+        out (its own check reports it)."""
+        for path in self.files:
+            data = read_source(path)
+            if data is not None:
+                yield path, data
 
     def file_of(self, module: str) -> str | None:
         """The project file that defines ``module`` (a module file or a package's ``__init__``)."""
@@ -185,10 +202,8 @@ class Project:
         return self._imports
 
     def _imports_of(self, path: str) -> tuple[_Import, ...]:
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read()
-        except OSError:
+        data = read_source(path)
+        if data is None:
             return ()
         self.files_read += 1
         if b"import" not in data:
