@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -9,13 +10,16 @@ from functools import cache
 import libcst as cst
 from libcst.metadata import MetadataWrapper
 
+from migrator.catalog import Catalog
 from migrator.context import ModuleContext
 from migrator.findings import Finding, reported_cell
 from migrator.judgement import Judgement, Location
-from migrator.parsing import parse_module
+from migrator.parsing import cpython_tree, parse_module
+from migrator.reference import using_libcst_providers
 from migrator.rules import RULE_MODULES, rule_info
 from migrator.rules.base import FastBatchableVisitor, Rule
 from migrator.rules.dsm900_parse_error import parse_error as parse_error_finding
+from migrator.screen import ModuleScreen
 from migrator.suppressions import Suppressions, could_be_directive
 
 
@@ -62,6 +66,19 @@ def visitor_rules(codes: frozenset[str]) -> tuple[type[Rule], ...]:
     return tuple(rules)
 
 
+def could_report(text: str, tree: ast.Module, catalog: Catalog, codes: frozenset[str]) -> bool:
+    """Whether any enabled rule may report in this module (``migrator.screen``).
+
+    A ``skip-file`` directive may belong to a document whose other blocks report (a
+    notebook, a Markdown file): such a module is always analysed. With libcst's providers
+    (the equivalence tests' reference) every module is.
+    """
+    if using_libcst_providers() or "skip-file" in text:
+        return True
+    screen = ModuleScreen(text, tree)
+    return any(rule.could_report(screen, catalog) for rule in visitor_rules(codes))
+
+
 def analyse_python(
     text: str,
     location: Location,
@@ -73,7 +90,10 @@ def analyse_python(
     analysis = Analysis(suppressions=suppressions or Suppressions())
     cell = reported_cell(location.cell)
     try:
-        module = parse_module(text)
+        tree = cpython_tree(text)
+        if tree is not None and not could_report(text, tree, judgement.catalog, codes):
+            return analysis
+        module = parse_module(text, vetted=True)
     except cst.ParserSyntaxError as error:
         analysis.parsed = False
         reason = f"cannot parse: {error.message}"

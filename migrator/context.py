@@ -15,7 +15,6 @@ from functools import cached_property
 from typing import Literal, TypeVar
 
 import libcst as cst
-import libcst.matchers as m
 from libcst.metadata import (
     Assignment,
     BaseMetadataProvider,
@@ -99,6 +98,10 @@ class Request:
     @property
     def model(self) -> ModelMatch | None:
         return self.source.match
+
+
+def is_name(node: cst.CSTNode, name: str) -> bool:
+    return isinstance(node, cst.Name) and node.value == name
 
 
 def dict_entries(node: cst.Dict) -> dict[str, cst.DictElement]:
@@ -539,11 +542,11 @@ class RequestIndex:
             if not isinstance(statement, cst.SimpleStatementLine):
                 continue
             for small in statement.body:
-                if isinstance(small, cst.Assign) and len(small.targets) == 1 and m.matches(
-                        small.targets[0].target, m.Name(attribute)):
+                if isinstance(small, cst.Assign) and len(small.targets) == 1 and \
+                        is_name(small.targets[0].target, attribute):
                     return small.value
-                if isinstance(small, cst.AnnAssign) and small.value is not None and m.matches(
-                        small.target, m.Name(attribute)):
+                if isinstance(small, cst.AnnAssign) and small.value is not None and \
+                        is_name(small.target, attribute):
                     return small.value
         return None
 

@@ -14,10 +14,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import libcst as cst
-import libcst.matchers as m
 
 from migrator.catalog import Catalog
-from migrator.context import STRING_NODES, RequestIndex, attribute_chain
+from migrator.context import STRING_NODES, RequestIndex, attribute_chain, is_name
 from migrator.strings import StringNode, literal_value
 
 ENUM_BASES = ("enum.Enum", "enum.StrEnum", "enum.IntEnum", "enum.Flag")
@@ -216,7 +215,7 @@ def strings_in_tests(scope: cst.CSTNode) -> list[cst.CSTNode]:
 
 def assigns(statement: cst.Assign | cst.AnnAssign, name: str) -> bool:
     target = statement.targets[0].target if isinstance(statement, cst.Assign) else statement.target
-    return m.matches(target, m.Name(name))
+    return is_name(target, name)
 
 
 def class_assignments(klass: cst.ClassDef) -> Iterator[cst.Assign | cst.AnnAssign]:

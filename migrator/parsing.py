@@ -25,17 +25,23 @@ class NestedTooDeeply(RecursionError):
 PARSER_STACK_BYTES = 512 * 1024 * 1024
 
 
-def _nesting_rejected_by_cpython(text: str) -> bool:
+def cpython_tree(text: str) -> ast.Module | None:
+    """CPython's own tree of ``text``; None for an ordinary syntax error (libcst's to report).
+
+    Raises ``NestedTooDeeply`` where CPython's parser gives up on the nesting: libcst's
+    native parser would crash the process there.
+    """
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            ast.parse(text)
+            return ast.parse(text)
     except (RecursionError, MemoryError):
-        return True
-    except (SyntaxError, ValueError) as error:  # ordinary syntax errors are libcst's to report
+        raise NestedTooDeeply from None
+    except (SyntaxError, ValueError) as error:
         message = str(getattr(error, "msg", error))
-        return "too many nested" in message or "too complex" in message
-    return False
+        if "too many nested" in message or "too complex" in message:
+            raise NestedTooDeeply from None
+        return None
 
 
 def _on_big_stack(parse: Callable[[str], cst.Module], text: str) -> cst.Module:
@@ -60,10 +66,13 @@ def _on_big_stack(parse: Callable[[str], cst.Module], text: str) -> cst.Module:
     return result
 
 
-def parse_module(text: str) -> cst.Module:
-    """libcst's parse behind the guards every parse has (nesting, stack size)."""
-    if _nesting_rejected_by_cpython(text):
-        raise NestedTooDeeply
+def parse_module(text: str, *, vetted: bool = False) -> cst.Module:
+    """libcst's parse behind the guards every parse has (nesting, stack size).
+
+    ``vetted``: the caller already had ``cpython_tree`` accept ``text``'s nesting.
+    """
+    if not vetted:
+        cpython_tree(text)
     return _on_big_stack(cst.parse_module, text)
 
 

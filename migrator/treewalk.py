@@ -15,7 +15,7 @@ from __future__ import annotations
 import inspect
 import re
 import sys
-from collections.abc import Container, Mapping
+from collections.abc import Container, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TypeVar, cast
 
@@ -108,6 +108,15 @@ def walk(module: cst.Module) -> Walk:
                 parents[child] = node
             stack.extend((child, depth + 1) for child in reversed(children))
     return Walk(order, parents, links == len(parents), deepest)
+
+
+def subtree(node: CSTNode) -> Iterator[CSTNode]:
+    """``node`` and every node under it, in libcst's visiting order."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(reversed(children_of(current)))
 
 
 # libcst's providers recurse through the tree, a few Python frames per level (3 for an

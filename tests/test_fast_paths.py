@@ -314,7 +314,21 @@ def fast_path_findings(text: str) -> tuple[list[object], object] | None:
 
 
 def assert_same_as_full_path(text: str) -> None:
-    assert fast_path_findings(text) == full_path_findings(text)
+    fast, full = fast_path_findings(text), full_path_findings(text)
+    if fast is None or full is None or fast[0] or not cleared_by_the_screen(text):
+        assert fast == full
+    else:  # nothing to report: the module's own noqa comments have nothing to act on
+        assert fast[0] == full[0]
+
+
+def cleared_by_the_screen(text: str) -> bool:
+    import ast
+
+    from migrator.analysis import could_report
+    from migrator.engine import judgement_for
+
+    judgement = judgement_for(plan())
+    return not could_report(text, ast.parse(text), judgement.catalog, frozenset(ALL_CODES))  # type: ignore[attr-defined]
 
 
 PYTHON_FIXTURES = sorted(p for p in FIXTURES.rglob("*") if p.suffix == ".py" or p.name.endswith(".py.fixed"))

@@ -164,6 +164,11 @@ def test_noqa_and_skip_file_work_per_cell() -> None:
     assert positions(read(_notebook(cells)).findings) == ["2:1:5 DSM001"]
     skip = ["# deepseek-migrate: skip-file", 'B = "deepseek-chat"']
     assert read(_notebook(skip)).findings == []
+    # read cell by cell (cell 1 reads `B` before cell 3 binds it): the directive's own cell
+    # has nothing to report, and still skips the file
+    one_by_one = ["print(B)", "# deepseek-migrate: skip-file", 'B = "deepseek-chat"']
+    assert read(_notebook(one_by_one)).findings == []
+    assert positions(read(_notebook(one_by_one[::2])).findings) == ["2:1:5 DSM001"]
 
 
 def test_not_a_notebook_is_dsm900_and_never_rewritten() -> None:

@@ -14,6 +14,7 @@ from migrator.catalog import Catalog, ModelMatch
 from migrator.context import ModuleContext
 from migrator.findings import Fix, RequestRef, Severity, Span
 from migrator.rules.meta import RuleMeta
+from migrator.screen import ModuleScreen
 from migrator.strings import StringNode
 from migrator.verdicts import make_finding
 
@@ -55,6 +56,15 @@ class Rule(RuleMeta, FastBatchableVisitor):
     def __init__(self, context: ModuleContext) -> None:
         super().__init__()
         self.context = context
+
+    @classmethod
+    def could_report(cls, screen: ModuleScreen, catalog: Catalog) -> bool:
+        """False only where this rule cannot report: asked before libcst parses the module.
+
+        A rule that reports must leave a trace CPython's tree or the text shows (a model ID
+        in some string, a key, a call's shape); a rule that does not say always runs.
+        """
+        return True
 
     @property
     def catalog(self) -> Catalog:
@@ -101,6 +111,10 @@ class Rule(RuleMeta, FastBatchableVisitor):
 class WholeStringRule(Rule):
     """A rule that judges every string literal by its whole value."""
 
+    @classmethod
+    def could_report(cls, screen: ModuleScreen, catalog: Catalog) -> bool:
+        return screen.mentions_any(catalog.models)  # every catalog spelling holds the bare ID
+
     def check_string(self, node: StringNode) -> None:
         raise NotImplementedError
 
@@ -116,6 +130,12 @@ class WholeStringRule(Rule):
 
 class RequestRule(Rule):
     """A rule that judges each request (a call or a JSON body) the request context recognises."""
+
+    @classmethod
+    def could_report(cls, screen: ModuleScreen, catalog: Catalog) -> bool:
+        """A DeepSeek request names a catalog model in this module, or the module names a
+        DeepSeek host or environment variable (``is_deepseek_request``)."""
+        return screen.mentions_any([*catalog.models, *catalog.deepseek_hosts, *catalog.env_vars])
 
     def check_request(self, request: Request) -> None:
         raise NotImplementedError

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import libcst as cst
 
+from migrator.catalog import Catalog
 from migrator.findings import Fix, Severity
 from migrator.rules.base import Rule
 from migrator.rules.meta import Invalid, Valid
+from migrator.screen import ModuleScreen
 from migrator.verdicts import expired_url_verdict
 
 
@@ -76,6 +78,10 @@ class ExpiredBaseUrl(Rule):
             count=2,
         ),
     )
+
+    @classmethod
+    def could_report(cls, screen: ModuleScreen, catalog: Catalog) -> bool:
+        return screen.mentions_any(catalog.expired_base_urls)
 
     def _check(self, node: cst.SimpleString | cst.FormattedStringText, raw: str, offset: int) -> None:
         judgement = self.context.judgement

@@ -7,21 +7,21 @@ https://api-docs.deepseek.com/guides/thinking_mode (what thinking mode ignores o
 from __future__ import annotations
 
 import libcst as cst
-import libcst.matchers as m
 
-from migrator.context import Request, attribute_chain
+from migrator.context import Request, attribute_chain, is_name
 from migrator.findings import Fix, Severity
 from migrator.rules._support import quote_of
 from migrator.rules.base import RequestRule
 from migrator.rules.meta import Invalid, Valid
 from migrator.switch import Unfollowable, thinking_switch_edits
 
-_PREFIX_MESSAGE = m.Dict(elements=[
-    m.ZeroOrMore(),
-    m.DictElement(key=m.SimpleString(value=m.MatchIfTrue(lambda v: v[1:-1] == "prefix")),
-                  value=m.Name("True")),
-    m.ZeroOrMore(),
-])
+
+def _is_prefix_message(node: cst.BaseExpression) -> bool:
+    """A message dict with a ``"prefix": True`` entry."""
+    return isinstance(node, cst.Dict) and any(
+        isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString)
+        and element.key.value[1:-1] == "prefix" and is_name(element.value, "True")
+        for element in node.elements)
 
 
 def non_thinking_signs(request: Request) -> list[str]:
@@ -29,8 +29,8 @@ def non_thinking_signs(request: Request) -> list[str]:
     signs = [f"`{name}`" for name in request.sampling]
     signs += [f"`{name}`" for name in request.signs]
     messages = request.arguments.get("messages")
-    if isinstance(messages, cst.List) and messages.elements and m.matches(
-            messages.elements[-1].value, _PREFIX_MESSAGE):
+    if isinstance(messages, cst.List) and messages.elements and \
+            _is_prefix_message(messages.elements[-1].value):
         signs.append('prefix completion (`"prefix": True` on the last message)')
     if isinstance(request.node, cst.Call):
         chain = attribute_chain(request.node.func)

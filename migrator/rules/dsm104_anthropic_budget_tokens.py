@@ -6,12 +6,14 @@ Anthropic-compatible endpoint: ``thinking`` is supported, ``budget_tokens`` is i
 
 from __future__ import annotations
 
+from migrator.catalog import Catalog
 from migrator.context import Request, mapping_value
 from migrator.findings import Severity
 from migrator.libraries import ANTHROPIC, HTTP_PAYLOAD, LITELLM
 from migrator.rules._support import argument_of
 from migrator.rules.base import RequestRule
 from migrator.rules.meta import Invalid, Valid
+from migrator.screen import ModuleScreen
 
 # The ways a `thinking` dict reaches the Anthropic-compatible endpoint: the Anthropic SDK,
 # LiteLLM's `anthropic/` route with `api_base`, and a JSON body posted to `/anthropic/v1/messages`.
@@ -81,6 +83,10 @@ class AnthropicBudgetTokens(RequestRule):
                 'resp = client.messages.create(model="deepseek-v4-flash", max_tokens=512, messages=m,\n'
                 '                              thinking={"type": "enabled", "budget_tokens": 256})\n'),
     )
+
+    @classmethod
+    def could_report(cls, screen: ModuleScreen, catalog: Catalog) -> bool:
+        return catalog.anthropic_base_url in screen.text
 
     def check_request(self, request: Request) -> None:
         if request.library not in ANTHROPIC_SENDERS:

@@ -6,41 +6,45 @@ Upstream: https://api-docs.deepseek.com/guides/thinking_mode (tool calls in thin
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cache
+import ast
 
 import libcst as cst
-import libcst.matchers as m
 
+from migrator.catalog import Catalog
 from migrator.findings import Severity
 from migrator.rules.base import Rule
 from migrator.rules.meta import Invalid, Valid
+from migrator.screen import ModuleScreen, argument_values, constant_text, holds_constant, is_constant
 from migrator.strings import literal_value
+from migrator.treewalk import subtree
 
-_EXCLUDING = m.NotEqual() | m.NotIn() | m.IsNot()
+_EXCLUDING = (cst.NotEqual, cst.NotIn, cst.IsNot)
 # Keys a rebuilt chat message may keep; rebuilding an assistant message from these alone drops
 # the reasoning field.
 _MESSAGE_KEYS = frozenset({"role", "content", "tool_calls", "tool_call_id", "name"})
 
 
-@dataclass(frozen=True)
-class _KeyMatchers:
-    """The matchers for one reasoning field name (the catalog's ``reasoning_field``)."""
-
-    literal: m.MatchIfTrue[cst.BaseExpression]
-    pop: m.Call
-    delete: m.Subscript
+def _is_literal(node: cst.CSTNode, key: str) -> bool:
+    return isinstance(node, cst.SimpleString) and literal_value(node) == key
 
 
-@cache
-def _matchers(key: str) -> _KeyMatchers:
-    literal: m.MatchIfTrue[cst.BaseExpression] = m.MatchIfTrue(
-        lambda node: isinstance(node, cst.SimpleString) and literal_value(node) == key)
-    return _KeyMatchers(
-        literal,
-        m.Call(func=m.Attribute(attr=m.Name("pop")), args=[m.Arg(value=literal), m.ZeroOrMore()]),
-        m.Subscript(slice=[m.SubscriptElement(slice=m.Index(value=literal))]),
-    )
+def _holds_literal(node: cst.CSTNode, key: str) -> bool:
+    """Whether the string literal ``key`` is ``node`` or anywhere inside it."""
+    return any(_is_literal(inner, key) for inner in subtree(node))
+
+
+def _pops(node: cst.Call, key: str) -> bool:
+    """``E.pop("key", ...)``."""
+    return isinstance(node.func, cst.Attribute) and node.func.attr.value == "pop" and \
+        bool(node.args) and _is_literal(node.args[0].value, key)
+
+
+def _subscripts(node: cst.CSTNode, key: str) -> bool:
+    """``E["key"]``."""
+    if not isinstance(node, cst.Subscript) or len(node.slice) != 1:
+        return False
+    index = node.slice[0].slice
+    return isinstance(index, cst.Index) and _is_literal(index.value, key)
 
 
 def _read_from(value: cst.BaseExpression, field: str) -> cst.BaseExpression | None:
@@ -52,8 +56,8 @@ def _read_from(value: cst.BaseExpression, field: str) -> cst.BaseExpression | No
         if isinstance(index, cst.Index) and isinstance(index.value, cst.SimpleString) and \
                 literal_value(index.value) == field:
             return value.value
-    if m.matches(value, m.Call(func=m.Attribute(attr=m.Name("get")), args=[m.Arg(), m.ZeroOrMore()])):
-        assert isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute)
+    if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and \
+            value.func.attr.value == "get" and value.args:
         first = value.args[0].value
         if isinstance(first, cst.SimpleString) and literal_value(first) == field:
             return value.func.value
@@ -123,15 +127,30 @@ class ReasoningContentDropped(Rule):
         "reasoning_content in the thinking mode must be passed back to the API.\""
     )
 
+    @classmethod
+    def could_report(cls, screen: ModuleScreen, catalog: Catalog) -> bool:
+        """Each ``visit_*`` below, loosened to CPython's tree: a call that pops or excludes the
+        key, a ``del`` of it, a dict comprehension that filters on it or on an allowlist, or
+        a dict that may rebuild an assistant message; none without the key in the module."""
+        key = catalog.reasoning_field
+        if not screen.mentions(key):
+            return False
+        return (
+            any(_may_drop_in_call(call, key) for call in screen.nodes(ast.Call))
+            or any(_may_delete(node, key) for node in screen.nodes(ast.Delete))
+            or any(_may_filter(node, key) for node in screen.nodes(ast.DictComp))
+            or any(_may_rebuild_message(node) for node in screen.nodes(ast.Dict))
+        )
+
     @property
     def _key(self) -> str:
         return self.catalog.reasoning_field
 
     def _contains_key(self, node: cst.CSTNode) -> bool:
-        return bool(m.findall(node, _matchers(self._key).literal))
+        return _holds_literal(node, self._key)
 
     def visit_Call(self, node: cst.Call) -> None:
-        if m.matches(node, _matchers(self._key).pop):
+        if _pops(node, self._key):
             self.report(node, self.MESSAGE)
             return
         for arg in node.args:
@@ -142,7 +161,7 @@ class ReasoningContentDropped(Rule):
         targets = node.target.elements if isinstance(node.target, cst.Tuple) else [node.target]
         for target in targets:
             value = target.value if isinstance(target, cst.Element) else target
-            if m.matches(value, _matchers(self._key).delete):
+            if _subscripts(value, self._key):
                 self.report(node, self.MESSAGE)
                 return
 
@@ -153,12 +172,13 @@ class ReasoningContentDropped(Rule):
                 return
 
     def _filters_key_out(self, test: cst.BaseExpression) -> bool:
-        for comparison in m.findall(test, m.Comparison()):
-            assert isinstance(comparison, cst.Comparison)
+        for comparison in subtree(test):
+            if not isinstance(comparison, cst.Comparison):
+                continue
             for target in comparison.comparisons:
-                if m.matches(target.operator, _EXCLUDING) and self._contains_key(comparison):
+                if isinstance(target.operator, _EXCLUDING) and self._contains_key(comparison):
                     return True
-                if m.matches(target.operator, m.In()) and self._allowlist_without_key(target.comparator):
+                if isinstance(target.operator, cst.In) and self._allowlist_without_key(target.comparator):
                     return True
         return False
 
@@ -193,6 +213,61 @@ class ReasoningContentDropped(Rule):
             return literal_value(role) == "assistant"
         role_source = _read_from(role, "role")
         return role_source is not None and role_source.deep_equals(source)
+
+
+def _may_drop_in_call(call: ast.Call, key: str) -> bool:
+    if isinstance(call.func, ast.Attribute) and call.func.attr == "pop" and \
+            any(is_constant(value, key) for value in argument_values(call)):
+        return True
+    return any(keyword.arg == "exclude" and holds_constant(keyword.value, key) for keyword in call.keywords)
+
+
+def _may_delete(node: ast.Delete, key: str) -> bool:
+    targets = list(node.targets)
+    while targets:
+        target = targets.pop()
+        if isinstance(target, (ast.Tuple, ast.List)):
+            targets.extend(target.elts)
+        elif isinstance(target, ast.Subscript) and holds_constant(target.slice, key):
+            return True
+    return False
+
+
+def _may_filter(node: ast.DictComp, key: str) -> bool:
+    for clause in (test for generator in node.generators for test in generator.ifs):
+        for comparison in ast.walk(clause):
+            if not isinstance(comparison, ast.Compare):
+                continue
+            for operator, comparator in zip(comparison.ops, comparison.comparators, strict=True):
+                excluding = isinstance(operator, (ast.NotEq, ast.NotIn, ast.IsNot))
+                if excluding and holds_constant(comparison, key):
+                    return True
+                if isinstance(operator, ast.In) and isinstance(comparator, (ast.Tuple, ast.List, ast.Set)):
+                    return True
+    return False
+
+
+def _may_read(value: ast.expr, field: str) -> bool:
+    """``_read_from`` loosened: ``E.field``, ``E["field"]``, ``E.get(... "field" ...)``."""
+    if isinstance(value, ast.Attribute):
+        return value.attr == field
+    if isinstance(value, ast.Subscript):
+        return is_constant(value.slice, field)
+    return isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and \
+        value.func.attr == "get" and any(is_constant(arg, field) for arg in argument_values(value))
+
+
+def _may_rebuild_message(node: ast.Dict) -> bool:
+    entries: dict[str, ast.expr] = {}
+    for key, value in zip(node.keys, node.values, strict=True):
+        name = constant_text(key)
+        if name is None or name not in _MESSAGE_KEYS:
+            return False
+        entries[name] = value
+    if "role" not in entries or "content" not in entries or not _may_read(entries["content"], "content"):
+        return False
+    role = entries["role"]
+    return is_constant(role, "assistant") or _may_read(role, "role")
 
 
 def _comprehension_ifs(clause: cst.CompFor | None) -> list[cst.CompIf]:
