@@ -102,7 +102,7 @@ class Invocation:
         return stdin_candidate(self)
 
 
-def _settings(options: Options) -> Settings:
+def _settings(options: Options, paths: tuple[str, ...]) -> Settings:
     from migrator.settings import load_settings, parse_today, split_codes, split_globs
 
     def globs(value: str | None) -> tuple[str, ...] | None:
@@ -111,7 +111,7 @@ def _settings(options: Options) -> Settings:
     def codes(value: str | None) -> tuple[str, ...] | None:
         return split_codes(value) if value else None
 
-    return load_settings(options.config, Path.cwd(), {
+    return load_settings(options.config, Path.cwd(), paths=paths, overrides={
         "today": parse_today(options.today) if options.today else None,
         "target": options.target,
         "select": codes(options.select),
@@ -134,7 +134,7 @@ def resolve(paths: tuple[str, ...], options: Options) -> Invocation:
     if options.target is not None and not options.target.strip():
         raise InvocationError("--target needs a model ID (e.g. deepseek-v4-flash)")
     try:
-        settings = _settings(options)
+        settings = _settings(options, paths)
         catalog = catalog_for(settings.catalog_path)  # the engine's copy: built once a run
         target = settings.target or catalog.default_target
         catalog.target(target)

@@ -108,11 +108,16 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
-def find_project_root(start: Path) -> Path:
+def marked_root(start: Path) -> Path | None:
+    """The nearest directory from ``start`` up with a ``.git`` or a ``pyproject.toml``."""
     for directory in (start, *start.parents):
         if (directory / ".git").exists() or (directory / "pyproject.toml").is_file():
             return directory
-    return start
+    return None
+
+
+def find_project_root(start: Path) -> Path:
+    return marked_root(start) or start
 
 
 def read_config(path: Path) -> dict[str, Any]:
@@ -207,13 +212,39 @@ def settings_from_config(section: Mapping[str, Any], path: Path) -> dict[str, An
     return values
 
 
-def load_settings(config: Path | None, cwd: Path, overrides: Mapping[str, Any]) -> Settings:
+def search_start(paths: Sequence[str], cwd: Path) -> Path:
+    """Where the config and the project root are looked for.
+
+    From the working directory when the checked paths are inside its project (or no path
+    is given, or only ``-``); paths elsewhere (``check ~/src/app`` run from a directory that
+    is no project, or another one) from the directory holding them all, when a project
+    marker is found above it; so a project gives the same results wherever the tool starts.
+    """
+    named = [os.path.abspath(cwd / path) for path in paths if path != "-"]
+    directories = [path if os.path.isdir(path) else os.path.dirname(path) for path in named]
+    try:
+        start = Path(os.path.commonpath(directories)) if directories else cwd
+    except ValueError:  # different drives
+        return cwd
+    if start == Path(start.anchor):
+        return cwd
+    around_cwd = marked_root(cwd)
+    if around_cwd is not None and start.is_relative_to(around_cwd):
+        return cwd
+    if marked_root(start) is not None or not start.is_relative_to(cwd):
+        return start
+    return cwd
+
+
+def load_settings(config: Path | None, cwd: Path, overrides: Mapping[str, Any],
+                  paths: Sequence[str] = ()) -> Settings:
     """Defaults, then the config file, then the command line (``None`` = not given)."""
-    config_path = config if config is not None else find_config(cwd)
+    start = search_start(paths, cwd)
+    config_path = config if config is not None else find_config(start)
     if config is not None and not config.is_file():
         raise ConfigError(f"--config {config}: no such file")
     from_file = settings_from_config(read_config(config_path), config_path) if config_path else {}
-    root = config_path.parent if config_path else find_project_root(cwd)
+    root = config_path.parent if config_path else find_project_root(start)
     base = Settings(today=from_file.pop("today", None) or default_today(), project_root=root,
                     config_path=config_path)
     command_line = {**overrides, "extend_select": _extend_select(from_file, overrides)}

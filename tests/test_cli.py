@@ -120,6 +120,21 @@ def test_config_is_read_and_command_line_wins(tmp_path: Path) -> None:
     assert [f["code"] for f in report["findings"]] == ["DSM002"]  # type: ignore[union-attr,index]
 
 
+def test_paths_outside_the_working_directory_are_judged_by_their_own_config(tmp_path: Path) -> None:
+    _tree(tmp_path, {
+        "here/pyproject.toml": '[tool.deepseek-migrate]\nignore = ["DSM001"]\n',
+        "service/pyproject.toml": '[tool.deepseek-migrate]\nignore = ["DSM002"]\n',
+        "service/app.py": "# deepseek-chat\n" + CHAT_CALL,
+    })
+    from_elsewhere = _json(tmp_path / "here", "../service")
+    assert [f["code"] for f in from_elsewhere["findings"]] == ["DSM001"]  # type: ignore[union-attr,index]
+    inside = _json(tmp_path / "service")
+    assert [f["code"] for f in inside["findings"]] == ["DSM001"]  # type: ignore[union-attr,index]
+    piped = run_cli("check", "--output-format", "json", "-", cwd=tmp_path / "here",
+                    input=("# deepseek-chat\n" + CHAT_CALL).encode())
+    assert [f["code"] for f in json.loads(piped.stdout)["findings"]] == ["DSM002"]  # the cwd's table
+
+
 def test_unknown_config_key_names_the_key(tmp_path: Path) -> None:
     _tree(tmp_path, {"pyproject.toml": "[tool.deepseek-migrate]\nselekt = ['DSM001']\n", "a.py": ""})
     result = run_cli("check", cwd=tmp_path)

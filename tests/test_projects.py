@@ -222,3 +222,25 @@ def test_unsafe_fixes_write_the_unsafe_after_tree(project: Path, tmp_path: Path)
         ast.parse(path.read_bytes(), filename=str(path))
     run_fix(root, "--unsafe-fixes")
     assert tree_files(root) == first, describe_differences(tree_files(root), first)
+
+
+ELSEWHERE = ["constant_imported", "src_layout_relative", "dotenv_getenv", "public_package"]
+
+
+@pytest.mark.parametrize("name", ELSEWHERE)
+def test_checking_a_project_from_another_directory_reads_that_project(name: str, tmp_path: Path) -> None:
+    """The project model and the settings come from the checked path, not the working directory."""
+    project = copy_of(PROJECTS_ROOT / name / "before", tmp_path / "elsewhere" / name)
+    (project / "pyproject.toml").write_text(f'[project]\nname = "{name}"\n', encoding="utf-8")
+    inside = json_report(project)["findings"]
+    result = run_cli("check", "--output-format", "json", "--no-progress", "--exit-zero",
+                     f"elsewhere/{name}", cwd=tmp_path)  # a directory that is no project
+    assert result.returncode == 0, result.stderr.decode()
+    outside = json.loads(result.stdout)["findings"]
+
+    def judged(findings: list[dict[str, Any]], prefix: str) -> list[tuple[object, ...]]:
+        return [(f["path"].removeprefix(prefix), f["line"], f["column"], f["code"], applicability_of(f),
+                 reason_text(f).replace(prefix, "")) for f in findings]
+
+    assert judged(outside, f"elsewhere/{name}/") == judged(inside, "")
+    assert any(applicability_of(f) == "safe" for f in inside) or name == "public_package"
