@@ -410,7 +410,8 @@ class _SettingsFlow(_FieldFlow):
                 assignments = list(scope.assignments[target.value]) if scope is not None else []
                 if len(assignments) != 1:
                     raise Unfollowable(f"`{target.value}` is bound more than once ({there.where(target)})")
-                uses = [(there, access.node) for access in assignments[0].references]
+                uses = [(there, node) for node in there.context.in_source_order(
+                    access.node for access in assignments[0].references)]
         except Unfollowable as why:
             self.state.blocked(why)
             return []
@@ -473,7 +474,7 @@ def module_level_uses(flow: ValueFlow, name: str) -> list[tuple[ValueFlow, cst.C
     assignments = list(scope.assignments[name])
     if len(assignments) != 1:
         raise Unfollowable(f"`{name}` is bound more than once in {flow.context.location.path}")
-    found = [(flow, access.node) for access in assignments[0].references]
+    found = [(flow, node) for node in flow.context.in_source_order(a.node for a in assignments[0].references)]
     return found + _importer_uses(flow, name, set())
 
 
@@ -508,16 +509,16 @@ def _importer_uses(flow: ValueFlow, name: str,
             state.blocked(Unfollowable(f"`{binding.local}` is bound more than once in "
                                        f"{display_path(binding.importer)}"))
             continue
-        for access in assignments[0].references:
+        for node in context.in_source_order(access.node for access in assignments[0].references):
             if binding.kind == "name":
-                found.append((there, access.node))
+                found.append((there, node))
                 continue
-            use = _attribute_use(there.index, access.node, (*binding.attributes, name))
+            use = _attribute_use(there.index, node, (*binding.attributes, name))
             if use is not None:
                 found.append((there, use))
-            elif not _reaches_other_attribute(there.index, access.node, binding.attributes):
+            elif not _reaches_other_attribute(there.index, node, binding.attributes):
                 state.blocked(Unfollowable(f"the module holding `{name}` is passed on at "
-                                           f"{there.where(access.node)}"))
+                                           f"{there.where(node)}"))
         if binding.kind == "name":
             found.extend(_importer_uses(there, binding.local, seen))
     return found

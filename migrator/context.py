@@ -9,7 +9,7 @@ and its sampling parameters. Rules decide from this; they never re-derive it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal, TypeVar
@@ -602,6 +602,19 @@ class ModuleContext:
     def preorder(self) -> list[cst.CSTNode]:
         """Every node of the module in libcst's visiting order (parents before children)."""
         return self._walk.order
+
+    @cached_property
+    def _source_order(self) -> dict[cst.CSTNode, int]:
+        return {node: index for index, node in enumerate(self._walk.order)}
+
+    def in_source_order(self, nodes: Iterable[cst.CSTNode]) -> list[cst.CSTNode]:
+        """``nodes`` of this module in the order the source has them.
+
+        libcst keeps a name's accesses in a set: iterated as they come, the first blocking
+        use (the one a reason names) would change from run to run with the hash seed.
+        """
+        order = self._source_order
+        return sorted(nodes, key=lambda node: order.get(node, -1))
 
     @cached_property
     def _walk(self) -> Walk:

@@ -122,7 +122,8 @@ class DictEntry:
             raise Unfollowable(f"`{self.name.value}` is assigned more than once in "
                                f"{flow.context.location.path}")
         flow.state.names.add(self.shown)
-        reached = self._flows_of_references(flow, [a.node for a in assignments[0].references], depth)
+        uses = flow.context.in_source_order(a.node for a in assignments[0].references)
+        reached = self._flows_of_references(flow, uses, depth)
         if isinstance(scope, GlobalScope):
             reached += self._flows_through_importers(flow, self.name.value, depth)
         return reached
@@ -156,7 +157,7 @@ class DictEntry:
         if len(assignments) != 1:
             raise Unfollowable(f"`{binding.local}` is bound more than once in "
                                f"{there.context.location.path}")
-        accesses = [access.node for access in assignments[0].references]
+        accesses = there.context.in_source_order(access.node for access in assignments[0].references)
         if binding.kind == "name":
             reached = self._flows_of_references(there, accesses, depth)
             return reached + self._flows_through_importers(there, binding.local, depth)

@@ -337,7 +337,7 @@ class ValueFlow:
         if len(assignments) != 1:
             raise Unfollowable(f"`{target.value}` is assigned more than once in "
                                f"{self.context.location.path}")
-        accesses = [access.node for access in assignments[0].references]
+        accesses = self.context.in_source_order(access.node for access in assignments[0].references)
         reached = self._flows_of_accesses(target.value, accesses, depth)
         if isinstance(scope, GlobalScope):
             reached += self.flows_through_importers(target.value, depth)
@@ -411,7 +411,7 @@ class ValueFlow:
         assignments = list(scope.assignments[binding.local]) if scope is not None else []
         if len(assignments) != 1:
             raise Unfollowable(f"`{binding.local}` is bound more than once in {self.context.location.path}")
-        accesses = [access.node for access in assignments[0].references]
+        accesses = self.context.in_source_order(access.node for access in assignments[0].references)
         if binding.kind == "name":
             self.state.names.add(binding.local)
             reached = self._flows_of_accesses(binding.local, accesses, depth)
@@ -482,7 +482,7 @@ class ValueFlow:
         if len(assignments) != 1:
             raise Unfollowable(f"`{param.name.value}` is reassigned in `{function.name.value}` "
                                f"({self.where(function)})")
-        accesses = [access.node for access in assignments[0].references]
+        accesses = self.context.in_source_order(access.node for access in assignments[0].references)
         if not accesses:
             raise Unfollowable(f"`{param.name.value}` is not used in `{function.name.value}`")
         # The uses first, so that a blocking use is named before the other values it may hold.
@@ -656,11 +656,11 @@ class ValueFlow:
         if scope is None:
             return
         for assignment in scope.assignments[function.name.value]:
-            for access in assignment.references:
-                parent = self.index.parent(access.node)
-                if not (isinstance(parent, cst.Call) and parent.func is access.node):
+            for node in self.context.in_source_order(access.node for access in assignment.references):
+                parent = self.index.parent(node)
+                if not (isinstance(parent, cst.Call) and parent.func is node):
                     raise Unfollowable(f"`{function.name.value}` is handed on as a value at "
-                                       f"{self.where(access.node)}: its callers are not all visible")
+                                       f"{self.where(node)}: its callers are not all visible")
 
     # -- class attributes --------------------------------------------------------------
 
@@ -765,7 +765,7 @@ class ValueFlow:
                         if importer is not None:
                             raise Unfollowable(f"`{name.value}` is imported by {importer}, which may "
                                                "change it or send it elsewhere")
-                    uses = [a.node for a in assignments[0].references]
+                    uses = self.context.in_source_order(a.node for a in assignments[0].references)
                     others = [u for u in uses if not (self._is_json_argument(self.index.parent(u)) or
                                                       self._is_item_read(u) or
                                                       self._keeps_default_through(u))]

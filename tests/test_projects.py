@@ -244,3 +244,29 @@ def test_checking_a_project_from_another_directory_reads_that_project(name: str,
 
     assert judged(outside, f"elsewhere/{name}/") == judged(inside, "")
     assert any(applicability_of(f) == "safe" for f in inside) or name == "public_package"
+
+
+SEVERAL_BLOCKING_USES = {
+    "config.py": 'DEFAULTS = {\n    "model": "deepseek-chat",\n    "timeout": 30,\n}\n'
+                 "KEYS = set(DEFAULTS.keys())\n\n\ndef load(stored):\n"
+                 "    if stored:\n        cfg = {**DEFAULTS, **stored}\n    else:\n"
+                 "        cfg = dict(DEFAULTS)\n    return cfg\n\n\ndef reset(save):\n"
+                 "    save(dict(DEFAULTS))\n    return DEFAULTS\n",
+    "pyproject.toml": '[project]\nname = "several"\n',
+}
+
+
+def test_the_reason_a_fix_is_unsafe_does_not_change_with_the_hash_seed(tmp_path: Path) -> None:
+    """A name's uses come from libcst in a set: the first blocking one must not depend on
+    how that set happens to iterate."""
+    for name, text in SEVERAL_BLOCKING_USES.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    reasons = set()
+    for seed in range(6):
+        result = run_cli("check", "--no-cache", "--output-format", "json", "--exit-zero", cwd=tmp_path,
+                         env={"PYTHONHASHSEED": str(seed)})
+        findings = json.loads(result.stdout)["findings"]
+        reasons.add(tuple(reason_text(f) for f in findings if f["code"] == "DSM001"))
+    assert len(reasons) == 1, reasons
+    (found,) = reasons
+    assert found and "config.py:10" in found[0], found  # the first use in the source
