@@ -3,17 +3,17 @@
 libcst's ``CSTNode.children`` rebuilds the node (``_visit_and_replace_children`` with a
 collecting visitor) to find its children, and ``ParentNodeProvider`` walks the whole
 module once more. Here a node's children are read from its fields: for each node type,
-the fields its ``_visit_and_replace_children`` visits, in order, are read once from that
-method's source (each is a ``visit_*(self, "field", ...)`` call; a field visited on one
-branch or another, or only when set, is listed where it stands), checked against
-``children`` on the first node of the type. The walk that lists the nodes sees every
-parent as it goes.
+the fields its ``_visit_and_replace_children`` visits, in order. Each is a
+``visit_*(self, "field", ...)`` call, so the field names are the string constants of the
+method's code, in the order the source first names them (a field visited on one branch or
+another, or only when set, is listed where it stands); the first node of each type checks
+the reading against ``children``. The walk that lists the nodes sees every parent as it
+goes.
 """
 
 from __future__ import annotations
 
-import inspect
-import re
+import dataclasses
 import sys
 from collections.abc import Container, Iterator, Mapping
 from dataclasses import dataclass
@@ -29,9 +29,6 @@ _OWN_CHILDREN = CSTNode.__dict__["children"]
 _LEAF_CHILDREN = BaseLeaf.__dict__["children"]
 
 
-_VISIT_CALL = re.compile(r"""\bvisit_\w+\(\s*self\s*,\s*["'](\w+)["']""")
-
-
 def _children_property(kind: type[CSTNode]) -> object:
     for klass in kind.__mro__:
         if "children" in klass.__dict__:
@@ -39,12 +36,12 @@ def _children_property(kind: type[CSTNode]) -> object:
     return None  # pragma: no cover - CSTNode defines it
 
 
-def _fields_in_source(kind: type[CSTNode]) -> tuple[str, ...] | None:
-    try:
-        source = inspect.getsource(kind._visit_and_replace_children)
-    except (OSError, TypeError):  # pragma: no cover - libcst installed without sources
-        return None
-    return tuple(dict.fromkeys(_VISIT_CALL.findall(source)))
+def fields_visited(kind: type[CSTNode]) -> tuple[str, ...]:
+    """The fields ``kind._visit_and_replace_children`` visits, from its code's constants
+    (reading the method's source with ``inspect`` cost 65 ms a process)."""
+    names = {field.name for field in dataclasses.fields(kind)}
+    constants = kind._visit_and_replace_children.__code__.co_consts
+    return tuple(value for value in constants if isinstance(value, str) and value in names)
 
 
 def _learn(node: CSTNode) -> tuple[str, ...] | None:
@@ -54,8 +51,8 @@ def _learn(node: CSTNode) -> tuple[str, ...] | None:
     if children is _LEAF_CHILDREN:
         fields = ()
     elif children is _OWN_CHILDREN:
-        fields = _fields_in_source(kind)
-        if fields is not None and _from_fields(node, fields) != list(node.children):  # pragma: no cover
+        fields = fields_visited(kind)
+        if _from_fields(node, fields) != list(node.children):  # pragma: no cover
             fields = None  # a method this reading does not understand: ask `children`
     _VISITED_FIELDS[kind] = fields
     return fields

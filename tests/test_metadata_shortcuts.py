@@ -165,6 +165,36 @@ def test_children_are_read_from_fields_a_node_visits_only_sometimes() -> None:
         assert all(children_of(node) == list(node.children) for node in walk(module).order)
 
 
+def node_types_with_children() -> list[type[cst.CSTNode]]:
+    from libcst._nodes.base import CSTNode
+
+    import inspect
+
+    kinds = {value for value in vars(cst).values() if isinstance(value, type) and issubclass(value, CSTNode)}
+    return sorted((kind for kind in kinds if not inspect.isabstract(kind)), key=lambda kind: kind.__name__)
+
+
+@pytest.mark.parametrize("kind", node_types_with_children(), ids=lambda kind: kind.__name__)
+def test_the_fields_a_node_type_visits_are_read_as_its_source_names_them(kind: type[cst.CSTNode]) -> None:
+    """Every concrete libcst node type: its code's constants name the fields of its
+    ``visit_*(self, "field", ...)`` calls (its own method or one it inherits), in the
+    order the source does."""
+    import inspect
+    import re
+
+    from migrator.treewalk import fields_visited
+
+    source = inspect.getsource(kind._visit_and_replace_children)
+    visits = re.findall(r"""\bvisit_\w+\(\s*self\s*,\s*["'](\w+)["']""", source)
+    assert fields_visited(kind) == tuple(dict.fromkeys(visits))
+
+
+def test_most_node_types_visit_fields() -> None:
+    from migrator.treewalk import fields_visited
+
+    assert sum(1 for kind in node_types_with_children() if fields_visited(kind)) > 100
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
 @given(hypothesmith.from_grammar())
 def test_parents_and_positions_are_libcsts_for_generated_programs(text: str) -> None:
