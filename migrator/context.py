@@ -51,7 +51,7 @@ from migrator.prefilters import (
     module_names,
 )
 from migrator.reference import using_libcst_providers
-from migrator.scopes import ScopeIndex, expression_contexts, root_name
+from migrator.scopes import ScopeIndex, ScopeMap, expression_contexts, root_name, scope_metadata
 from migrator.strings import StringClaims, StringNode, literal_value
 from migrator.treewalk import Walk, first_enclosing, provider_may_recurse_too_deep, walk
 
@@ -690,9 +690,19 @@ class ModuleContext:
         return RequestIndex(self)
 
     def metadata(self, provider: type[BaseMetadataProvider[_T]]) -> dict[cst.CSTNode, _T]:
-        """A provider's metadata, resolved on first use (the wrapper keeps it)."""
+        """A provider's metadata, resolved on first use (the wrapper keeps it).
+
+        The whole module's scopes come from ``scope_metadata``: what ``resolve`` gives,
+        without the batched walk over every node that calls nothing of the providers'.
+        """
+        if provider is ScopeProvider and not self.reference:
+            return self._whole_scopes  # type: ignore[return-value]
         resolved = self.wrapper.resolve(provider)
         return resolved  # type: ignore[return-value]
+
+    @cached_property
+    def _whole_scopes(self) -> ScopeMap:
+        return scope_metadata(self.module)
 
     def metadata_of(self, provider: type[BaseMetadataProvider[_T]], node: cst.CSTNode,
                     default: _T | None = None) -> _T | None:
