@@ -524,17 +524,22 @@ def _importer_uses(flow: ValueFlow, name: str,
     return found
 
 
-_ATTRIBUTE_READS: dict[tuple[int, str], list[str]] = {}
+# Per project (by id, with the project itself: an id is reused once its object is freed,
+# as a fix's next round or an in-process caller's next run frees the last project), per name.
+_ATTRIBUTE_READS: dict[int, tuple[Project, dict[str, list[str]]]] = {}
 
 
 def attribute_reads(project: Project, name: str) -> list[str]:
     """Where a project module reads an attribute ``name`` (``x.name``, ``getattr(x, "name")``),
     as "path:line": a bytes search finds the modules to parse, CPython's ``ast`` decides."""
-    key = (id(project), name)
-    if key in _ATTRIBUTE_READS:
-        return _ATTRIBUTE_READS[key]
-    if len(_ATTRIBUTE_READS) > 64:
-        _ATTRIBUTE_READS.clear()
+    cached = _ATTRIBUTE_READS.get(id(project))
+    if cached is None or cached[0] is not project:
+        if len(_ATTRIBUTE_READS) > 8:
+            _ATTRIBUTE_READS.clear()
+        cached = _ATTRIBUTE_READS[id(project)] = (project, {})
+    reads = cached[1]
+    if name in reads:
+        return reads[name]
     found: list[str] = []
     word = name.encode()
     for path, data in project.sources():
@@ -547,7 +552,7 @@ def attribute_reads(project: Project, name: str) -> list[str]:
             continue
         found.extend(f"{display_path(path)}:{getattr(node, 'lineno', 1)}" for node in ast.walk(tree)
                      if _reads_attribute(node, name))
-    _ATTRIBUTE_READS[key] = found
+    reads[name] = found
     return found
 
 

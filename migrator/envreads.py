@@ -359,13 +359,19 @@ def _digest(path: str) -> str | None:
 # -- other files that name a variable -------------------------------------------------------------
 
 
-_MENTIONS: dict[tuple[int, str], list[str]] = {}
+# Per project (by id, with the project itself: a freed project's id is reused), per name.
+_MENTIONS: dict[int, tuple[Project, dict[str, list[str]]]] = {}
 
 
 def mentions(project: Project, name: str) -> list[str]:
     """Where the other files the tool reads (YAML, TOML, JSON, INI, notebooks) name ``name``."""
-    key = (id(project), name)
-    if key not in _MENTIONS:
+    cached = _MENTIONS.get(id(project))
+    if cached is None or cached[0] is not project:
+        if len(_MENTIONS) > 8:
+            _MENTIONS.clear()
+        cached = _MENTIONS[id(project)] = (project, {})
+    known = cached[1]
+    if name not in known:
         pattern = re.compile(rb"(?<![A-Za-z0-9_])" + re.escape(name.encode()) + rb"(?![A-Za-z0-9_])",
                              re.IGNORECASE)
         found: list[str] = []
@@ -381,8 +387,8 @@ def mentions(project: Project, name: str) -> list[str]:
             if hit is not None:
                 line = data.count(b"\n", 0, hit.start()) + 1
                 found.append(f"{display_path(path)}:{line}")
-        _MENTIONS[key] = found
-    return _MENTIONS[key]
+        known[name] = found
+    return known[name]
 
 
 # -- joining a read to the values the project supplies --------------------------------------------

@@ -166,9 +166,9 @@ def test_children_are_read_from_fields_a_node_visits_only_sometimes() -> None:
 
 
 def node_types_with_children() -> list[type[cst.CSTNode]]:
-    from libcst._nodes.base import CSTNode
-
     import inspect
+
+    from libcst._nodes.base import CSTNode
 
     kinds = {value for value in vars(cst).values() if isinstance(value, type) and issubclass(value, CSTNode)}
     return sorted((kind for kind in kinds if not inspect.isabstract(kind)), key=lambda kind: kind.__name__)

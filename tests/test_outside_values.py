@@ -291,3 +291,26 @@ def test_library_subclass_stays_unsafe(tmp_path: Path, changes: dict[str, str], 
     applicability, reason = verdict(dsm001(tmp_path, ADAPTER | changes)[ADAPTED])
     assert applicability == "unsafe"
     assert fragment in reason
+
+
+def test_per_project_caches_never_answer_for_a_new_project_at_a_freed_ones_id(tmp_path: Path) -> None:
+    """Projects made and dropped one after another (a fix's rounds, an in-process caller's
+    runs): CPython hands a freed project's id to the next one; each must get its own answers."""
+    from migrator.classfields import attribute_reads
+    from migrator.envreads import mentions
+    from migrator.project import Project
+
+    quiet, busy, conf = tmp_path / "quiet.py", tmp_path / "busy.py", tmp_path / "conf.yaml"
+    quiet.write_text("x = 1\n", encoding="utf-8")
+    busy.write_text("print(llm.model_name)\n", encoding="utf-8")
+    conf.write_text("model_name: deepseek-chat\n", encoding="utf-8")
+    for round_ in range(200):
+        if round_ % 2:
+            project = Project(str(tmp_path), (str(busy),), other_files=(str(conf),))
+            assert len(attribute_reads(project, "model_name")) == 1, round_
+            assert len(mentions(project, "model_name")) == 1, round_
+        else:
+            project = Project(str(tmp_path), (str(quiet),))
+            assert attribute_reads(project, "model_name") == [], round_
+            assert mentions(project, "model_name") == [], round_
+        del project
