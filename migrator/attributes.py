@@ -31,6 +31,7 @@ from libcst.metadata import ClassScope, ExpressionContext, GlobalScope
 
 from migrator.context import STRING_NODES, attribute_chain
 from migrator.flow import EXTENSIONS
+from migrator.project import PerProject
 from migrator.strings import literal_value
 from migrator.switch import Unfollowable
 
@@ -292,23 +293,21 @@ class AttributeIndex:
         return sorted(self.by_name.get(name, set()) | self.by_name.get("__dict__", set()) | self.dynamic)
 
 
-_INDEXES: dict[int, tuple[Project, AttributeIndex]] = {}
-
-
-def attribute_index(project: Project) -> AttributeIndex:
-    cached = _INDEXES.get(id(project))
-    if cached is not None and cached[0] is project:
-        return cached[1]
+def _built_attribute_index(project: Project) -> AttributeIndex:
     index = AttributeIndex({}, set())
     for path, data in project.sources():
         for name in set(_ATTRIBUTE.findall(data)):
             index.by_name.setdefault(name.decode("ascii"), set()).add(path)
         if _DYNAMIC.search(data):
             index.dynamic.add(path)
-    if len(_INDEXES) > 8:
-        _INDEXES.clear()
-    _INDEXES[id(project)] = (project, index)
     return index
+
+
+_INDEXES = PerProject(_built_attribute_index)
+
+
+def attribute_index(project: Project) -> AttributeIndex:
+    return _INDEXES.of(project)
 
 
 # -- reading one module ------------------------------------------------------------------------

@@ -41,7 +41,7 @@ from migrator.flow import (
     load_context,
 )
 from migrator.libraries import BY_CALLABLE, Library
-from migrator.project import Project, display_path
+from migrator.project import PerProject, Project, display_path
 from migrator.strings import literal_value
 from migrator.switch import Unfollowable
 
@@ -524,20 +524,13 @@ def _importer_uses(flow: ValueFlow, name: str,
     return found
 
 
-# Per project (by id, with the project itself: an id is reused once its object is freed,
-# as a fix's next round or an in-process caller's next run frees the last project), per name.
-_ATTRIBUTE_READS: dict[int, tuple[Project, dict[str, list[str]]]] = {}
+_ATTRIBUTE_READS: PerProject[dict[str, list[str]]] = PerProject(lambda project: {})  # per name
 
 
 def attribute_reads(project: Project, name: str) -> list[str]:
     """Where a project module reads an attribute ``name`` (``x.name``, ``getattr(x, "name")``),
     as "path:line": a bytes search finds the modules to parse, CPython's ``ast`` decides."""
-    cached = _ATTRIBUTE_READS.get(id(project))
-    if cached is None or cached[0] is not project:
-        if len(_ATTRIBUTE_READS) > 8:
-            _ATTRIBUTE_READS.clear()
-        cached = _ATTRIBUTE_READS[id(project)] = (project, {})
-    reads = cached[1]
+    reads = _ATTRIBUTE_READS.of(project)
     if name in reads:
         return reads[name]
     found: list[str] = []

@@ -20,7 +20,7 @@ from typing import Literal
 from migrator.configsyntax import Piece, env_pieces
 from migrator.decoding import DecodeError, decode_utf8_text
 from migrator.lines import LineIndex
-from migrator.project import Project, display_path
+from migrator.project import PerProject, Project, display_path
 
 UseKind = Literal["read", "write", "field", "opaque"]
 READ_METHODS = ("get", "pop", "setdefault")  # `os.environ.<method>("NAME", ...)`
@@ -75,15 +75,15 @@ class EnvIndex:
         return [use for use in self.uses if use.kind == "opaque"]
 
 
-_INDEXES: dict[int, tuple[Project, EnvIndex]] = {}
 _MENTION_WORDS = (b"environ", b"getenv", b"putenv", b"Settings", b"dotenv_values")
 
 
 def env_index(project: Project) -> EnvIndex:
     """Every environment use in the project's Python files (built once per project object)."""
-    known = _INDEXES.get(id(project))
-    if known is not None and known[0] is project:
-        return known[1]
+    return _INDEXES.of(project)
+
+
+def _built_env_index(project: Project) -> EnvIndex:
     index = EnvIndex()
     classes: list[_Class] = []
     for path, data in project.sources():
@@ -92,10 +92,10 @@ def env_index(project: Project) -> EnvIndex:
             index.uses.extend(scanner.uses)
             classes.extend(scanner.classes)
     index.uses.extend(_derived_settings(classes))
-    if len(_INDEXES) > 8:
-        _INDEXES.clear()
-    _INDEXES[id(project)] = (project, index)
     return index
+
+
+_INDEXES = PerProject(_built_env_index)
 
 
 def _scanned(path: str, data: bytes) -> _Scanner | None:
@@ -359,18 +359,12 @@ def _digest(path: str) -> str | None:
 # -- other files that name a variable -------------------------------------------------------------
 
 
-# Per project (by id, with the project itself: a freed project's id is reused), per name.
-_MENTIONS: dict[int, tuple[Project, dict[str, list[str]]]] = {}
+_MENTIONS: PerProject[dict[str, list[str]]] = PerProject(lambda project: {})  # per name
 
 
 def mentions(project: Project, name: str) -> list[str]:
     """Where the other files the tool reads (YAML, TOML, JSON, INI, notebooks) name ``name``."""
-    cached = _MENTIONS.get(id(project))
-    if cached is None or cached[0] is not project:
-        if len(_MENTIONS) > 8:
-            _MENTIONS.clear()
-        cached = _MENTIONS[id(project)] = (project, {})
-    known = cached[1]
+    known = _MENTIONS.of(project)
     if name not in known:
         pattern = re.compile(rb"(?<![A-Za-z0-9_])" + re.escape(name.encode()) + rb"(?![A-Za-z0-9_])",
                              re.IGNORECASE)

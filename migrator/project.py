@@ -24,11 +24,11 @@ import os
 import re
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Generic, Literal, TypeVar
 
 # A statement that may import: the pattern only finds where to look; ast decides.
 _IMPORT_LINE = re.compile(
@@ -396,6 +396,31 @@ def project_at(root: str, public_packages: tuple[str, ...] = (),
     return Project(os.path.realpath(root), tuple(by_kind["python"]), public_packages,
                    index_dir=index_dir, env_files=tuple(by_kind["env"]),
                    other_files=tuple(by_kind["other"]))
+
+
+_Value = TypeVar("_Value")
+
+
+class PerProject(Generic[_Value]):
+    """One value per project, made on first use and kept with the project itself.
+
+    Keyed by ``id(project)`` (a project is not hashable), the entry holds the project: an
+    id is handed to a new object once its object is freed (a fix's next round, an
+    in-process caller's next run), and a freed project's value must never answer for it.
+    """
+
+    def __init__(self, make: Callable[[Project], _Value], most: int = 8) -> None:
+        self._make = make
+        self._most = most
+        self._entries: dict[int, tuple[Project, _Value]] = {}
+
+    def of(self, project: Project) -> _Value:
+        entry = self._entries.get(id(project))
+        if entry is None or entry[0] is not project:
+            if len(self._entries) >= self._most:
+                self._entries.clear()
+            entry = self._entries[id(project)] = (project, self._make(project))
+        return entry[1]
 
 
 def display_path(real: str) -> str:
