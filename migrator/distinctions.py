@@ -18,6 +18,7 @@ import libcst as cst
 from migrator.catalog import Catalog
 from migrator.context import STRING_NODES, RequestIndex, attribute_chain, is_name
 from migrator.strings import StringNode, literal_value
+from migrator.treewalk import subtree
 
 ENUM_BASES = ("enum.Enum", "enum.StrEnum", "enum.IntEnum", "enum.Flag")
 LITERAL_NAMES = ("typing.Literal", "typing_extensions.Literal")
@@ -117,7 +118,7 @@ class Distinctions:
             current = self.index.parent(current)
         if current is None:
             return None
-        values = [p.value for p in walk(current) if isinstance(p, cst.MatchValue)]
+        values = [p.value for p in subtree(current) if isinstance(p, cst.MatchValue)]
         return Distinction("`match` statement", self._merges_with(list(values)))
 
     def _literal_member(self) -> Distinction | None:
@@ -194,20 +195,12 @@ def _record_values(container: cst.List | cst.Set | cst.Tuple, key: str) -> list[
     return values
 
 
-def walk(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(reversed(current.children))
-
-
 def strings_in_tests(scope: cst.CSTNode) -> list[cst.CSTNode]:
     """String literals compared in the tests of a decision (if/elif chain, expression)."""
     found: list[cst.CSTNode] = []
-    for node in walk(scope):
+    for node in subtree(scope):
         if isinstance(node, cst.Comparison):
-            found.extend(n for n in walk(node) if isinstance(n, STRING_NODES))
+            found.extend(n for n in subtree(node) if isinstance(n, STRING_NODES))
         elif isinstance(node, cst.MatchValue):
             found.append(node.value)
     return found

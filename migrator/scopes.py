@@ -25,9 +25,8 @@ statements above cannot settle, or one that would take most of the module anyway
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Iterable, Mapping
-from functools import cache, cached_property
+from functools import cached_property
 from typing import cast
 
 import libcst as cst
@@ -42,7 +41,7 @@ from libcst.metadata import (
 from libcst.metadata.base_provider import LazyValue  # type: ignore[attr-defined]
 from libcst.metadata.scope_provider import LocalScope
 
-from migrator.treewalk import children_of, first_enclosing
+from migrator.treewalk import children_of, first_enclosing, visitor_method_names
 
 TYPING_MODULES = ("typing", "typing_extensions")
 # A question may use the statements it needs while they hold at most this share of the
@@ -53,14 +52,9 @@ TOTAL_BUDGET = 1.0
 ScopeMap = Mapping[cst.CSTNode, object]
 
 
-@cache
-def _only_visits_the_module(provider: type[object]) -> bool:
-    """Whether the batched visit would call nothing of the provider's but ``visit_Module``
-    (libcst marks the visitor base class's empty methods ``_is_no_op``)."""
-    hooks = [name for name in dir(provider) if name.startswith(("visit_", "leave_"))
-             and inspect.isfunction(method := getattr(provider, name))
-             and not getattr(method, "_is_no_op", False)]
-    return hooks == ["visit_Module"]
+def _only_visits_the_module(provider: type[cst.BatchableCSTVisitor]) -> bool:
+    """Whether the batched visit would call nothing of the provider's but ``visit_Module``."""
+    return visitor_method_names(provider) == ("visit_Module",)
 
 
 def scope_metadata(module: cst.Module) -> ScopeMap:

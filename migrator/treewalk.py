@@ -14,9 +14,11 @@ goes.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import sys
 from collections.abc import Container, Iterator, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import TypeVar, cast
 
 import libcst as cst
@@ -105,6 +107,19 @@ def walk(module: cst.Module) -> Walk:
                 parents[child] = node
             stack.extend((child, depth + 1) for child in reversed(children))
     return Walk(order, parents, links == len(parents), deepest)
+
+
+@cache
+def visitor_method_names(cls: type[cst.BatchableCSTVisitor]) -> tuple[str, ...]:
+    """The ``visit_*``/``leave_*`` methods libcst's ``get_visitors`` would find, per class
+    (libcst marks the visitor base classes' empty methods ``_is_no_op``)."""
+    names = []
+    for name in dir(cls):
+        if name.startswith(("visit_", "leave_")):
+            method = getattr(cls, name)
+            if inspect.isfunction(method) and not getattr(method, "_is_no_op", False):
+                names.append(name)
+    return tuple(names)
 
 
 def subtree(node: CSTNode) -> Iterator[CSTNode]:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable, Iterator, Mapping
-from functools import cache
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 import libcst as cst
@@ -16,6 +14,7 @@ from migrator.findings import Fix, RequestRef, Severity, Span
 from migrator.rules.meta import RuleMeta
 from migrator.screen import ModuleScreen
 from migrator.strings import StringNode
+from migrator.treewalk import visitor_method_names
 from migrator.verdicts import make_finding
 
 if TYPE_CHECKING:
@@ -24,18 +23,6 @@ if TYPE_CHECKING:
 __all__ = ["FastBatchableVisitor", "ModuleContext", "RequestRule", "Rule", "WholeStringRule"]
 
 _T = TypeVar("_T")
-
-
-@cache
-def visitor_method_names(cls: type[cst.BatchableCSTVisitor]) -> tuple[str, ...]:
-    """The ``visit_*``/``leave_*`` methods libcst's ``get_visitors`` would find, per class."""
-    names = []
-    for name in dir(cls):
-        if name.startswith(("visit_", "leave_")):
-            method = getattr(cls, name)
-            if inspect.isfunction(method) and not getattr(method, "_is_no_op", False):
-                names.append(name)
-    return tuple(names)
 
 
 class FastBatchableVisitor(cst.BatchableCSTVisitor):

@@ -51,16 +51,11 @@ def _read_from(value: cst.BaseExpression, field: str) -> cst.BaseExpression | No
     """``E`` when ``value`` reads ``field`` from it: ``E["field"]``, ``E.field``, ``E.get("field")``."""
     if isinstance(value, cst.Attribute) and value.attr.value == field:
         return value.value
-    if isinstance(value, cst.Subscript) and len(value.slice) == 1:
-        index = value.slice[0].slice
-        if isinstance(index, cst.Index) and isinstance(index.value, cst.SimpleString) and \
-                literal_value(index.value) == field:
-            return value.value
+    if isinstance(value, cst.Subscript) and _subscripts(value, field):
+        return value.value
     if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and \
-            value.func.attr.value == "get" and value.args:
-        first = value.args[0].value
-        if isinstance(first, cst.SimpleString) and literal_value(first) == field:
-            return value.func.value
+            value.func.attr.value == "get" and value.args and _is_literal(value.args[0].value, field):
+        return value.func.value
     return None
 
 
