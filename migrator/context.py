@@ -50,8 +50,9 @@ from migrator.prefilters import (
     any_literal_may_name_a_model,
     module_names,
 )
+from migrator.providers import expression_contexts
 from migrator.reference import using_libcst_providers
-from migrator.scopes import ScopeIndex, ScopeMap, expression_contexts, root_name, scope_metadata
+from migrator.scopes import ScopeIndex, ScopeMap, root_name, scope_metadata
 from migrator.strings import StringClaims, StringNode, literal_value
 from migrator.treewalk import Walk, first_enclosing, provider_may_recurse_too_deep, walk
 

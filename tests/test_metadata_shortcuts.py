@@ -563,7 +563,7 @@ def test_scope_answers_one_statement_at_a_time_are_libcsts(name: str, one_statem
 def test_expression_contexts_per_statement_are_libcsts(name: str) -> None:
     from libcst.metadata import ExpressionContextProvider
 
-    from migrator.scopes import expression_contexts
+    from migrator.providers import expression_contexts
 
     module = parsed(SCOPE_CASES.get(name) or SOURCES[name])
     if module is None:
@@ -573,6 +573,74 @@ def test_expression_contexts_per_statement_are_libcsts(name: str) -> None:
     for statement in module.body:
         per_statement.update(expression_contexts(cst.Module(body=[statement])))
     assert per_statement == dict(full)
+
+
+def assert_same_expression_contexts(module: cst.Module) -> None:
+    from libcst.metadata import ExpressionContextProvider
+
+    from migrator.providers import expression_contexts
+
+    expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(ExpressionContextProvider)
+    assert dict(expression_contexts(module)) == dict(expected)
+
+
+def test_the_cheaper_providers_apply_to_the_installed_libcst() -> None:
+    """Otherwise libcst's own providers run (slower, the same answers): re-read its
+    ``ExpressionContextVisitor`` and ``ScopeVisitor`` against ``migrator.providers``."""
+    from migrator.providers import lean_scopes_apply, mirrors_libcst
+
+    assert mirrors_libcst()
+    assert lean_scopes_apply()
+
+
+@pytest.mark.parametrize("name", sorted(SCOPE_CASES) + sorted(SOURCES))
+def test_expression_contexts_are_libcsts(name: str) -> None:
+    module = parsed(SCOPE_CASES.get(name) or SOURCES[name])
+    if module is None:
+        pytest.skip("libcst does not parse it")
+    assert_same_expression_contexts(module)
+
+
+EXPRESSION_CONTEXT_CASES = {
+    "targets": "a, (b, *c), [d.e, f[g]] = h\ni = j = k\nl: m = n\no += p\ndel q, r.s, t[u:v, w]\n",
+    "nested-stores": "for x, (y, z) in w:\n    pass\nelse:\n    v = 1\n"
+                     "with a as (b, c), d() as e.f:\n    pass\n[g for h, *i in j if (k := h) for l in i]\n",
+    "definitions": "@d(e)\nclass C(B, metaclass=M):\n    x: int = 1\n"
+                   "    def f(self, a: 'A' = b, *c: C, d=e, **f) -> R[S]:\n        return lambda g, h=i: g\n",
+    "excepts-imports": "import a.b as c\nfrom d import e as f, g\ntry:\n    pass\n"
+                       "except (H, I) as j:\n    del j\n",
+    "match": "match p:\n    case {'k': v, **rest}:\n        pass\n    case [x, *ys] if x:\n        pass\n"
+             "    case C(a=b) as c:\n        pass\n",
+    "subscripts": "a[b][c:d, ...] = e[f](g)[h]\n(i)[j] = (k)\n*l, = m\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPRESSION_CONTEXT_CASES))
+def test_expression_contexts_of_every_binding_form_are_libcsts(name: str) -> None:
+    module = cst.parse_module(EXPRESSION_CONTEXT_CASES[name])
+    assert_same_expression_contexts(module)
+
+
+def test_expression_contexts_of_the_benchmark_module_are_libcsts() -> None:
+    assert_same_expression_contexts(cst.parse_module(benchmark_module()))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(hypothesmith.from_grammar())
+def test_expression_contexts_are_libcsts_for_generated_programs(text: str) -> None:
+    module = parsed(text)
+    assume(module is not None)
+    assert module is not None
+    assert_same_expression_contexts(module)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
+@given(hypothesmith.from_node())
+def test_expression_contexts_are_libcsts_for_generated_trees(text: str) -> None:
+    module = parsed(text)
+    assume(module is not None)
+    assert module is not None
+    assert_same_expression_contexts(module)
 
 
 def test_scope_answers_of_the_benchmark_module_are_libcsts(unlimited_budget: None) -> None:
