@@ -599,6 +599,24 @@ class ModuleContext:
             found.extend(self._nodes_by_kind.get(kind, ()))
         return found
 
+    def calls_named(self, names: Iterable[str]) -> list[cst.Call]:
+        """The calls whose callee's last name (``attribute_chain(func)[-1]``) is one of
+        ``names``, in source order."""
+        by_name = self._calls_by_last_name
+        found = [call for name in set(names) for call in by_name.get(name, ())]
+        order = self._source_order
+        return sorted(found, key=lambda call: order.get(call, -1)) if len(found) > 1 else found
+
+    @cached_property
+    def _calls_by_last_name(self) -> dict[str, list[cst.Call]]:
+        by_name: dict[str, list[cst.Call]] = {}
+        for node in self.nodes_of(cst.Call):
+            assert isinstance(node, cst.Call)
+            chain = attribute_chain(node.func)
+            if chain:
+                by_name.setdefault(chain[-1], []).append(node)
+        return by_name
+
     @property
     def preorder(self) -> list[cst.CSTNode]:
         """Every node of the module in libcst's visiting order (parents before children)."""

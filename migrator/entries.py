@@ -175,9 +175,8 @@ class DictEntry:
 
     def _flows_of_use(self, flow: ValueFlow, node: cst.CSTNode, depth: int) -> list[Reached]:
         """What one use of the dict does with the entry: reads it, leaves it, or may change it."""
-        where = flow.where(node)
         if flow.context.expression_context(node) is not ExpressionContext.LOAD:
-            raise Unfollowable(f"`{self.name.value}` is assigned again at {where}")
+            raise Unfollowable(f"`{self.name.value}` is assigned again at {flow.where(node)}")
         current, level = node, 0
         while level < len(self.keys):
             parent = flow.index.parent(current)

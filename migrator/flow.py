@@ -727,9 +727,8 @@ class ValueFlow:
                     if any(assigns(a, attribute) for a in class_assignments(other)):
                         raise Unfollowable(f"subclass `{other.name.value}` gives `{attribute}` "
                                            "another value")
-        for node in self.context.nodes_of(cst.Call):
-            if isinstance(node, cst.Call) and set(attribute_chain(node.func)[-1:]) & family and \
-                    attribute in call_keywords(node):
+        for node in self.context.calls_named(family):
+            if attribute in call_keywords(node):
                 raise Unfollowable(f"an instance is created with its own `{attribute}=` "
                                    f"({self.where(node)})")
 

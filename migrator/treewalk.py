@@ -60,13 +60,29 @@ def _learn(node: CSTNode) -> tuple[str, ...] | None:
     return fields
 
 
+_NODE, _SEQUENCE, _OTHER = 1, 2, 0
+# Per type of field value: a node, a sequence of nodes, or neither. (``isinstance`` against
+# ``CSTNode``, an ABC, is a Python-level call each time: most of this walk's cost.)
+_VALUE_KINDS: dict[type, int] = {}
+
+
+def _value_kind(kind: type) -> int:
+    found = _NODE if issubclass(kind, CSTNode) else _SEQUENCE if issubclass(kind, (tuple, list)) else _OTHER
+    _VALUE_KINDS[kind] = found
+    return found
+
+
 def _from_fields(node: CSTNode, fields: tuple[str, ...]) -> list[CSTNode]:
     found: list[CSTNode] = []
+    kinds = _VALUE_KINDS
     for name in fields:
         value = getattr(node, name)
-        if isinstance(value, CSTNode):
+        kind = kinds.get(type(value))
+        if kind is None:
+            kind = _value_kind(type(value))
+        if kind == _NODE:
             found.append(value)
-        elif isinstance(value, (tuple, list)):
+        elif kind == _SEQUENCE:
             found.extend(value)
     return found
 
