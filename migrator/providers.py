@@ -219,19 +219,22 @@ def _field_hooks() -> dict[str, frozenset[str]]:
 
 
 _ASSIGNMENT_LIKE = _subclasses(getattr(libcst_scopes, "_ASSIGNMENT_LIKE_NODES", ()))
-_FIELD_HOOKS: dict[str, frozenset[str]] = {}
 
 
 class LeanScopeVisitor(libcst_scopes.ScopeVisitor):
     """libcst's scope visitor, calling only the per-field hooks it defines."""
 
+    def __init__(self, provider: ScopeProvider) -> None:
+        super().__init__(provider)
+        self._field_hooks = _field_hooks()
+
     def on_visit_attribute(self, node: cst.CSTNode, attribute: str) -> None:
-        fields = _FIELD_HOOKS.get(type(node).__name__)
+        fields = self._field_hooks.get(type(node).__name__)
         if fields is not None and attribute in fields:
             super().on_visit_attribute(node, attribute)
 
     def on_leave_attribute(self, original_node: cst.CSTNode, attribute: str) -> None:
-        fields = _FIELD_HOOKS.get(type(original_node).__name__)
+        fields = self._field_hooks.get(type(original_node).__name__)
         if fields is not None and attribute in fields:
             super().on_leave_attribute(original_node, attribute)
 
@@ -256,13 +259,10 @@ def lean_scopes_apply() -> bool:
     visitor = libcst_scopes.ScopeVisitor
     own = {name for name in ("on_visit_attribute", "on_leave_attribute") if any(
         name in vars(klass) for klass in visitor.__mro__[: visitor.__mro__.index(CSTVisitor)])}
-    applies = (visitor_method_names(ScopeProvider) == ("visit_Module",)
-               and ScopeProvider.visit_Module.__code__.co_names == _SCOPE_PROVIDER_ENTRY
-               and visitor.on_leave.__code__.co_names == _SCOPE_VISITOR_ON_LEAVE
-               and bool(_ASSIGNMENT_LIKE) and not own)
-    if applies:
-        _FIELD_HOOKS.update(_field_hooks())
-    return applies
+    return (visitor_method_names(ScopeProvider) == ("visit_Module",)
+            and ScopeProvider.visit_Module.__code__.co_names == _SCOPE_PROVIDER_ENTRY
+            and visitor.on_leave.__code__.co_names == _SCOPE_VISITOR_ON_LEAVE
+            and bool(_ASSIGNMENT_LIKE) and not own)
 
 
 def scope_analysis(module: cst.Module) -> Mapping[cst.CSTNode, object]:

@@ -314,3 +314,60 @@ def test_per_project_caches_never_answer_for_a_new_project_at_a_freed_ones_id(tm
             assert attribute_reads(project, "model_name") == [], round_
             assert mentions(project, "model_name") == [], round_
         del project
+
+
+# -- a class attribute read as self.model ------------------------------------------------------------
+
+
+CLASS_ATTRIBUTE = {
+    "pyproject.toml": '[project]\nname = "app"\n',
+    "app/__init__.py": "",
+    "app/bot.py": (
+        "from openai import OpenAI\n"
+        "\n"
+        'client = OpenAI(base_url="https://api.deepseek.com")\n'
+        "\n"
+        "\n"
+        "class Bot:\n"
+        '    model = "deepseek-chat"\n'
+        "\n"
+        "    def ask(self, text: str) -> object:\n"
+        '        return client.chat.completions.create(model=self.model, messages=[{"role": "user", "content": text}])\n'
+        "\n"
+        "\n"
+        "class Helper(Bot):\n"
+        "    pass\n"
+    ),
+}
+CLASS_VALUE = ("app/bot.py", 7)
+
+
+def _bot(old: str, new: str) -> dict[str, str]:
+    source = CLASS_ATTRIBUTE["app/bot.py"]
+    assert old in source
+    return {"app/bot.py": source.replace(old, new)}
+
+
+def test_a_class_wide_attribute_reaches_the_request_that_reads_it(tmp_path: Path) -> None:
+    found = dsm001(tmp_path, CLASS_ATTRIBUTE)
+    assert verdict(found[CLASS_VALUE])[0] == "safe", verdict(found[CLASS_VALUE])
+    assert requests_of(found[CLASS_VALUE]) == ["app/bot.py:10"]
+
+
+@pytest.mark.parametrize(("changes", "fragment"), [
+    # Two instances made with their own value, of the subclass first: the first in the
+    # source is the one named, whatever order the class family is searched in.
+    (_bot("class Helper(Bot):\n    pass\n", 'class Helper(Bot):\n    pass\n\n\nfirst = Helper(model="deepseek-v4-pro")\n'
+          'second = Bot(model="deepseek-v4-pro")\n'),
+     "an instance is created with its own `model=` (app/bot.py:17"),
+    (_bot("class Helper(Bot):\n    pass\n", 'class Helper(Bot):\n    pass\n\n\nfirst = Bot(model="deepseek-v4-pro")\n'
+          'second = Helper(model="deepseek-v4-pro")\n'),
+     "an instance is created with its own `model=` (app/bot.py:17"),
+    (_bot("class Helper(Bot):\n    pass\n", 'class Helper(Bot):\n    model = "deepseek-v4-pro"\n'),
+     "subclass `Helper` gives `model` another value"),
+], ids=["subclass instance first", "class instance first", "subclass value"])
+def test_a_class_attribute_another_value_can_replace_stays_unsafe(
+        tmp_path: Path, changes: dict[str, str], fragment: str) -> None:
+    applicability, reason = verdict(dsm001(tmp_path, CLASS_ATTRIBUTE | changes)[CLASS_VALUE])
+    assert applicability == "unsafe"
+    assert fragment in reason, reason
