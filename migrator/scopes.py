@@ -39,7 +39,7 @@ from libcst.metadata.base_provider import LazyValue  # type: ignore[attr-defined
 from libcst.metadata.scope_provider import LocalScope
 
 from migrator.providers import scope_analysis
-from migrator.treewalk import children_of, first_enclosing, visitor_method_names
+from migrator.treewalk import children_of, first_enclosing
 
 TYPING_MODULES = ("typing", "typing_extensions")
 # A question may use the statements it needs while they hold at most this share of the
@@ -48,11 +48,6 @@ MOST_OF_MODULE = 0.5
 TOTAL_BUDGET = 1.0
 
 ScopeMap = Mapping[cst.CSTNode, object]
-
-
-def _only_visits_the_module(provider: type[cst.BatchableCSTVisitor]) -> bool:
-    """Whether the batched visit would call nothing of the provider's but ``visit_Module``."""
-    return visitor_method_names(provider) == ("visit_Module",)
 
 
 def scope_metadata(module: cst.Module) -> ScopeMap:
