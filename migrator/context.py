@@ -50,7 +50,7 @@ from migrator.prefilters import (
     any_literal_may_name_a_model,
     module_names,
 )
-from migrator.providers import expression_contexts
+from migrator.providers import context_of, expression_contexts, mirrors_libcst
 from migrator.reference import using_libcst_providers
 from migrator.scopes import ScopeIndex, ScopeMap, root_name, scope_metadata
 from migrator.strings import StringClaims, StringNode, literal_value
@@ -678,6 +678,8 @@ class ModuleContext:
         item = None if self.reference else first_enclosing(node, self.parents, self._top_level_statements)
         if item is None:
             return self.metadata_of(ExpressionContextProvider, node)
+        if mirrors_libcst() and self._walk.parents_exact:
+            return context_of(node, self.parents, item)
         contexts = self._statement_contexts.get(item)
         if contexts is None:
             contexts = self._statement_contexts[item] = expression_contexts(cst.Module(body=[item]))

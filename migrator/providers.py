@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache
+from itertools import pairwise
 
 import libcst as cst
 from libcst._visitors import CSTVisitor
@@ -184,6 +185,30 @@ def expression_contexts(module: cst.Module) -> Mapping[cst.CSTNode, object]:
             contexts[node] = context
         stack.extend(reversed(list(visits(node, context))))
     return contexts
+
+
+def context_of(node: cst.CSTNode, parents: Mapping[cst.CSTNode, cst.CSTNode],
+               statement: cst.CSTNode) -> ExpressionContext | None:
+    """The context ``expression_contexts`` gives ``node``, followed down the path from its
+    top-level ``statement`` alone: the rules say which context each node on the way hands
+    the next (``mirrors_libcst`` must hold; ``parents`` must be exact)."""
+    path = [node]
+    while path[-1] is not statement:
+        above = parents.get(path[-1])
+        if above is None:
+            raise ValueError("the node is not inside the statement")
+        path.append(above)
+    context = LOAD
+    for holder, child in pairwise(reversed(path)):
+        rule = _RULES.get(type(holder))
+        if rule is None:
+            continue
+        given = next((given for visited, given in rule[1](holder, context) if visited is child), None)
+        if given is None:
+            return None  # libcst's visitor never goes there
+        context = given
+    rule = _RULES.get(type(node))
+    return context if rule is not None and rule[0] else None
 
 
 # -- scopes ---------------------------------------------------------------------------------

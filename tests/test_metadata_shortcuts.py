@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
 
 from migrator.positions import LazyPositions
-from migrator.treewalk import children_of, walk
+from migrator.treewalk import children_of, subtree, walk
 from tests.conftest import FIXTURES
 
 REPO = Path(__file__).resolve().parents[1]
@@ -576,12 +576,19 @@ def test_expression_contexts_per_statement_are_libcsts(name: str) -> None:
 
 
 def assert_same_expression_contexts(module: cst.Module) -> None:
+    """The whole module's contexts, and each node's alone (along the path from its
+    top-level statement), are what libcst's provider gives."""
     from libcst.metadata import ExpressionContextProvider
 
-    from migrator.providers import expression_contexts
+    from migrator.providers import context_of, expression_contexts
 
     expected = MetadataWrapper(module, unsafe_skip_copy=True).resolve(ExpressionContextProvider)
     assert dict(expression_contexts(module)) == dict(expected)
+    walked = walk(module)
+    for statement in module.body:
+        for node in subtree(statement):
+            assert context_of(node, walked.parents, statement) == expected.get(node), \
+                (type(node).__name__, module.code_for_node(node)[:60])
 
 
 def test_the_cheaper_providers_apply_to_the_installed_libcst() -> None:
