@@ -197,20 +197,22 @@ def test_most_node_types_visit_fields() -> None:
 
 @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
 @given(hypothesmith.from_grammar())
-def test_parents_and_positions_are_libcsts_for_generated_programs(text: str) -> None:
+def test_parents_positions_and_contexts_are_libcsts_for_generated_programs(text: str) -> None:
     module = parsed(text)
     assume(module is not None)
     assert module is not None
     assert_same_metadata(module)
+    assert_same_expression_contexts(module)
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
 @given(hypothesmith.from_node())
-def test_parents_and_positions_are_libcsts_for_generated_trees(text: str) -> None:
+def test_parents_positions_and_contexts_are_libcsts_for_generated_trees(text: str) -> None:
     module = parsed(text)
     assume(module is not None)
     assert module is not None
     assert_same_metadata(module)
+    assert_same_expression_contexts(module)
     assert_the_name_filter_agrees(module)
 
 
@@ -631,23 +633,6 @@ def test_expression_contexts_of_every_binding_form_are_libcsts(name: str) -> Non
 def test_expression_contexts_of_the_benchmark_module_are_libcsts() -> None:
     assert_same_expression_contexts(cst.parse_module(benchmark_module()))
 
-
-@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
-@given(hypothesmith.from_grammar())
-def test_expression_contexts_are_libcsts_for_generated_programs(text: str) -> None:
-    module = parsed(text)
-    assume(module is not None)
-    assert module is not None
-    assert_same_expression_contexts(module)
-
-
-@settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
-@given(hypothesmith.from_node())
-def test_expression_contexts_are_libcsts_for_generated_trees(text: str) -> None:
-    module = parsed(text)
-    assume(module is not None)
-    assert module is not None
-    assert_same_expression_contexts(module)
 
 
 def test_scope_answers_of_the_benchmark_module_are_libcsts(unlimited_budget: None) -> None:

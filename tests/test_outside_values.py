@@ -332,7 +332,8 @@ CLASS_ATTRIBUTE = {
         '    model = "deepseek-chat"\n'
         "\n"
         "    def ask(self, text: str) -> object:\n"
-        '        return client.chat.completions.create(model=self.model, messages=[{"role": "user", "content": text}])\n'
+        "        return client.chat.completions.create(\n"
+        '            model=self.model, messages=[{"role": "user", "content": text}])\n'
         "\n"
         "\n"
         "class Helper(Bot):\n"
@@ -340,12 +341,19 @@ CLASS_ATTRIBUTE = {
     ),
 }
 CLASS_VALUE = ("app/bot.py", 7)
+SUBCLASS = "class Helper(Bot):\n    pass\n"
 
 
 def _bot(old: str, new: str) -> dict[str, str]:
     source = CLASS_ATTRIBUTE["app/bot.py"]
     assert old in source
     return {"app/bot.py": source.replace(old, new)}
+
+
+def _instances(first: str, second: str) -> dict[str, str]:
+    """Two instances made with their own model, on lines 18 and 19."""
+    return _bot(SUBCLASS, f'{SUBCLASS}\n\nfirst = {first}(model="deepseek-v4-pro")\n'
+                          f'second = {second}(model="deepseek-v4-pro")\n')
 
 
 def test_a_class_wide_attribute_reaches_the_request_that_reads_it(tmp_path: Path) -> None:
@@ -355,15 +363,11 @@ def test_a_class_wide_attribute_reaches_the_request_that_reads_it(tmp_path: Path
 
 
 @pytest.mark.parametrize(("changes", "fragment"), [
-    # Two instances made with their own value, of the subclass first: the first in the
-    # source is the one named, whatever order the class family is searched in.
-    (_bot("class Helper(Bot):\n    pass\n", 'class Helper(Bot):\n    pass\n\n\nfirst = Helper(model="deepseek-v4-pro")\n'
-          'second = Bot(model="deepseek-v4-pro")\n'),
-     "an instance is created with its own `model=` (app/bot.py:17"),
-    (_bot("class Helper(Bot):\n    pass\n", 'class Helper(Bot):\n    pass\n\n\nfirst = Bot(model="deepseek-v4-pro")\n'
-          'second = Helper(model="deepseek-v4-pro")\n'),
-     "an instance is created with its own `model=` (app/bot.py:17"),
-    (_bot("class Helper(Bot):\n    pass\n", 'class Helper(Bot):\n    model = "deepseek-v4-pro"\n'),
+    # The first instance in the source is the one named, whatever order the class family
+    # is searched in.
+    (_instances("Helper", "Bot"), "an instance is created with its own `model=` (app/bot.py:18"),
+    (_instances("Bot", "Helper"), "an instance is created with its own `model=` (app/bot.py:18"),
+    (_bot(SUBCLASS, 'class Helper(Bot):\n    model = "deepseek-v4-pro"\n'),
      "subclass `Helper` gives `model` another value"),
 ], ids=["subclass instance first", "class instance first", "subclass value"])
 def test_a_class_attribute_another_value_can_replace_stays_unsafe(
