@@ -23,14 +23,14 @@ class Snapshot:
     mtime_ns: int
 
     @classmethod
-    def read(cls, path: Path) -> Snapshot:
+    def read(cls, path: str | Path) -> Snapshot:
         with open(path, "rb") as handle:
             info = os.fstat(handle.fileno())
             data = handle.read()
         return cls(data, info.st_size, info.st_mtime_ns)
 
 
-def atomic_write(path: Path, data: bytes, expected: Snapshot | None = None) -> None:
+def atomic_write(path: str | Path, data: bytes, expected: Snapshot | None = None) -> None:
     """Replace ``path`` by ``data``: temp file in the same directory, fsync, keep mode/owner, rename.
 
     Refuses a symlink (it would replace the link, not its target) and a file that
@@ -38,6 +38,7 @@ def atomic_write(path: Path, data: bytes, expected: Snapshot | None = None) -> N
     and no temporary file remains.
     """
     info = check_writable(path, expected)
+    path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
     descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
@@ -54,7 +55,7 @@ def atomic_write(path: Path, data: bytes, expected: Snapshot | None = None) -> N
     _sync_directory(directory)
 
 
-def check_writable(path: Path, expected: Snapshot | None = None) -> os.stat_result:
+def check_writable(path: str | Path, expected: Snapshot | None = None) -> os.stat_result:
     """What :func:`atomic_write` refuses, without writing: ``fix --diff`` refuses the same."""
     try:
         info = os.lstat(path)
@@ -69,7 +70,7 @@ def check_writable(path: Path, expected: Snapshot | None = None) -> os.stat_resu
     return info
 
 
-def _changed(path: Path, info: os.stat_result, expected: Snapshot) -> bool:
+def _changed(path: str | Path, info: os.stat_result, expected: Snapshot) -> bool:
     if info.st_size != expected.size or info.st_mtime_ns != expected.mtime_ns:
         return True
     with open(path, "rb") as handle:

@@ -221,7 +221,7 @@ def stdin_candidate(invocation: Invocation) -> Candidate | None:
                 return None
         except DiscoveryError as error:
             raise InvocationError(str(error)) from None
-    return Candidate(path=Path(name), display=name.replace("\\", "/"),
+    return Candidate(path=name, display=name.replace("\\", "/"),
                      kind=kind_of(name, opt_in=True) or "python", explicit=True, record=False)
 
 

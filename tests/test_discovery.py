@@ -153,7 +153,7 @@ def test_order_is_by_name_depth_first_and_stable(project: Path) -> None:
 def test_candidate_fields_for_a_walked_file(project: Path) -> None:
     make(project, "src/app.py")
     assert run(project, "./src") == [
-        Candidate(Path("src/app.py"), "src/app.py", "python", explicit=False, record=False)
+        Candidate("./src/app.py", "src/app.py", "python", explicit=False, record=False)
     ]
 
 
@@ -195,7 +195,7 @@ def test_directory_named_like_a_python_file_is_a_directory(project: Path) -> Non
 def test_special_files_are_ignored(project: Path) -> None:
     make(project, "a.py")
     os.mkfifo(project / "pipe.py")
-    assert run(project) == [Candidate(Path("a.py"), "a.py", "python", False, False)]
+    assert run(project) == [Candidate("./a.py", "a.py", "python", False, False)]
 
 
 # -- exclude patterns --------------------------------------------------------------------------
@@ -264,7 +264,7 @@ def test_named_excluded_directory_is_walked_unless_force_exclude(project: Path) 
 def test_explicit_file_is_always_read(project: Path) -> None:
     make(project, "node_modules/x.py", "build/y.py")
     assert run(project, "node_modules/x.py") == [
-        Candidate(Path("node_modules/x.py"), "node_modules/x.py", "python", True, False)
+        Candidate("node_modules/x.py", "node_modules/x.py", "python", True, False)
     ]
     assert found(project, "./build/y.py") == ["build/y.py"]
 
@@ -351,7 +351,7 @@ def test_path_is_as_given_joined_with_the_walk(project: Path) -> None:
     (project / "alias").symlink_to(project / "src")
     [item] = run(project, "alias")
     assert isinstance(item, Candidate)
-    assert item.path == Path("alias/pkg/a.py")
+    assert item.path == "alias/pkg/a.py"
     assert item.display == "alias/pkg/a.py"
 
 
@@ -608,7 +608,7 @@ def test_symlinks_inside_a_walk_are_not_followed(project: Path) -> None:
     make(project, "real/a.py")
     (project / "linked_dir").symlink_to(project / "real")
     (project / "linked.py").symlink_to(project / "real/a.py")
-    assert run(project) == [Candidate(Path("real/a.py"), "real/a.py", "python", False, False)]
+    assert run(project) == [Candidate("./real/a.py", "real/a.py", "python", False, False)]
 
 
 def test_symlinked_directory_loop_is_not_walked(project: Path) -> None:
@@ -624,7 +624,7 @@ def test_dangling_symlink_and_loop_are_skipped(project: Path) -> None:
     (project / "loop_b.py").symlink_to(project / "loop_a.py")
     (project / "unrelated").symlink_to(project / "nowhere")
     assert run(project) == [
-        Candidate(Path("app.py"), "app.py", "python", False, False),
+        Candidate("./app.py", "app.py", "python", False, False),
         Skipped("dangling.py", "dangling symbolic link"),
         Skipped("loop_a.py", "symbolic link loop"),
         Skipped("loop_b.py", "symbolic link loop"),
@@ -690,9 +690,9 @@ def test_unlistable_subdirectory_is_skipped(project: Path, monkeypatch: pytest.M
 
     monkeypatch.setattr("migrator.discovery.os.scandir", refusing_scandir)
     assert run(project) == [
-        Candidate(Path("a.py"), "a.py", "python", False, False),
+        Candidate("./a.py", "a.py", "python", False, False),
         Skipped("locked", "permission denied"),
-        Candidate(Path("z.py"), "z.py", "python", False, False),
+        Candidate("./z.py", "z.py", "python", False, False),
     ]
 
 

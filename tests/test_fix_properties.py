@@ -6,8 +6,6 @@ and a program without a legacy ID comes back byte-identical.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import hypothesmith
 import libcst as cst
 from hypothesis import HealthCheck, assume, given, settings
@@ -27,7 +25,7 @@ PLAN = FixRun(
     target=catalog_for(None).default_target,
 )
 UNSAFE_PLAN = FixRun(codes=PLAN.codes, today=PLAN.today, target=PLAN.target, unsafe_fixes=True)
-CANDIDATE = Candidate(path=Path("generated.py"), display="generated.py", kind="python",
+CANDIDATE = Candidate(path="generated.py", display="generated.py", kind="python",
                       explicit=True, record=False)
 SETTINGS = settings(max_examples=12, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -96,7 +95,7 @@ def _fixed(code: str, example: Invalid, unsafe: bool) -> str:
     """The example after ``fix``'s own selection, rendering and verification."""
     plan = FixRun(codes=frozenset({code}), today=_judgement(example).today,
                   target=_judgement(example).target, unsafe_fixes=unsafe, prefilter=False)
-    candidate = Candidate(Path(example.filename), example.filename, "python", True, False)
+    candidate = Candidate(example.filename, example.filename, "python", True, False)
     data = example.code.encode("utf-8")
     outcome, new = fix_bytes(candidate, data, plan)
     assert outcome.problem is None, outcome.problem
