@@ -39,85 +39,85 @@ from migrator.treewalk import children_of, visitor_method_names
 LOAD, STORE, DEL = ExpressionContext.LOAD, ExpressionContext.STORE, ExpressionContext.DEL
 
 _Visit = tuple[cst.CSTNode, ExpressionContext]
-_Rule = Callable[[cst.CSTNode, ExpressionContext], Iterable[_Visit]]
+_Rule = Callable[[cst.CSTNode, ExpressionContext], Sequence[_Visit]]
 
 
-def _present(node: cst.CSTNode | None, context: ExpressionContext) -> Iterable[_Visit]:
+def _present(node: cst.CSTNode | None, context: ExpressionContext) -> Sequence[_Visit]:
     return () if node is None else ((node, context),)
 
 
-def _assign(node: cst.CSTNode, context: ExpressionContext) -> Iterable[_Visit]:
+def _assign(node: cst.CSTNode, context: ExpressionContext) -> Sequence[_Visit]:
     assert isinstance(node, cst.Assign)
     return [*((target, STORE) for target in node.targets), (node.value, context)]
 
 
-def _ann_assign(node: cst.CSTNode, context: ExpressionContext) -> Iterable[_Visit]:
+def _ann_assign(node: cst.CSTNode, context: ExpressionContext) -> Sequence[_Visit]:
     assert isinstance(node, cst.AnnAssign)
     return [(node.target, STORE), (node.annotation, context), *_present(node.value, context)]
 
 
-def _target_then_value(node: cst.CSTNode, context: ExpressionContext) -> Iterable[_Visit]:
+def _target_then_value(node: cst.CSTNode, context: ExpressionContext) -> Sequence[_Visit]:
     assert isinstance(node, (cst.AugAssign, cst.NamedExpr))
     return [(node.target, STORE), (node.value, context)]
 
 
-def _as_name(node: cst.CSTNode, context: ExpressionContext) -> Iterable[_Visit]:
+def _as_name(node: cst.CSTNode, context: ExpressionContext) -> Sequence[_Visit]:
     assert isinstance(node, cst.AsName)
     return [(node.name, STORE)]
 
 
-def _comp_for(node: cst.CSTNode, context: ExpressionContext) -> Iterable[_Visit]:
+def _comp_for(node: cst.CSTNode, context: ExpressionContext) -> Sequence[_Visit]:
     assert isinstance(node, cst.CompFor)
     return [(node.target, STORE), (node.iter, context), *((test, context) for test in node.ifs),
             *_present(node.inner_for_in, context)]
 
 
-def _for(node: cst.CSTNode, context: ExpressionContext) -> Iterable[_Visit]:
+def _for(node: cst.CSTNode, context: ExpressionContext) -> Sequence[_Visit]:
     assert isinstance(node, cst.For)
     return [(node.target, STORE), (node.iter, context), (node.body, context),
             *_present(node.orelse, context)]
 
 
-def _del(node: cst.CSTNode, context: ExpressionContext) -> Iterable[_Visit]:
+def _del(node: cst.CSTNode, context: ExpressionContext) -> Sequence[_Visit]:
     assert isinstance(node, cst.Del)
     return [(node.target, DEL)]
 
 
-def _attribute(node: cst.CSTNode, context: ExpressionContext) -> Iterable[_Visit]:
+def _attribute(node: cst.CSTNode, context: ExpressionContext) -> Sequence[_Visit]:
     assert isinstance(node, cst.Attribute)
     return [(node.value, LOAD)]  # not ``attr``: ast has no node there, so no context
 
 
-def _subscript(node: cst.CSTNode, context: ExpressionContext) -> Iterable[_Visit]:
+def _subscript(node: cst.CSTNode, context: ExpressionContext) -> Sequence[_Visit]:
     assert isinstance(node, cst.Subscript)
     elements = node.slice if isinstance(node.slice, Sequence) else (node.slice,)
     return [(node.value, LOAD), *((element, LOAD) for element in elements)]
 
 
-def _class_def(node: cst.CSTNode, context: ExpressionContext) -> Iterable[_Visit]:
+def _class_def(node: cst.CSTNode, context: ExpressionContext) -> Sequence[_Visit]:
     assert isinstance(node, cst.ClassDef)
     return [(node.name, STORE), (node.body, context), *((base, context) for base in node.bases),
             *((keyword, context) for keyword in node.keywords),
             *((decorator, context) for decorator in node.decorators)]
 
 
-def _function_def(node: cst.CSTNode, context: ExpressionContext) -> Iterable[_Visit]:
+def _function_def(node: cst.CSTNode, context: ExpressionContext) -> Sequence[_Visit]:
     assert isinstance(node, cst.FunctionDef)
     return [(node.name, STORE), (node.params, context), (node.body, context),
             *((decorator, context) for decorator in node.decorators),
             *_present(node.returns, context)]
 
 
-def _param(node: cst.CSTNode, context: ExpressionContext) -> Iterable[_Visit]:
+def _param(node: cst.CSTNode, context: ExpressionContext) -> Sequence[_Visit]:
     assert isinstance(node, cst.Param)
     return [(node.name, STORE), *_present(node.annotation, context), *_present(node.default, context)]
 
 
-def _nothing(node: cst.CSTNode, context: ExpressionContext) -> Iterable[_Visit]:
+def _nothing(node: cst.CSTNode, context: ExpressionContext) -> Sequence[_Visit]:
     return ()
 
 
-def _children(node: cst.CSTNode, context: ExpressionContext) -> Iterable[_Visit]:
+def _children(node: cst.CSTNode, context: ExpressionContext) -> Sequence[_Visit]:
     return [(child, context) for child in children_of(node)]
 
 
@@ -183,7 +183,7 @@ def expression_contexts(module: cst.Module) -> Mapping[cst.CSTNode, object]:
         gets_context, visits = rule
         if gets_context:
             contexts[node] = context
-        stack.extend(reversed(list(visits(node, context))))
+        stack.extend(reversed(visits(node, context)))
     return contexts
 
 
