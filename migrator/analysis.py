@@ -1,26 +1,29 @@
-"""One libcst traversal per Python document, running every enabled rule together."""
+"""One Python document's findings: CPython's tree screens it, then libcst's traversal runs the rules.
+
+Each enabled rule's screen (``migrator.rules.screens``) is asked of CPython's tree first; a
+module where none can report is done without importing libcst (``migrator.traversal``).
+"""
 
 from __future__ import annotations
 
-import ast
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-
-import libcst as cst
-from libcst.metadata import MetadataWrapper
+from typing import TYPE_CHECKING
 
 from migrator.catalog import Catalog
-from migrator.context import ModuleContext
 from migrator.findings import Finding, reported_cell
 from migrator.judgement import Judgement, Location
-from migrator.parsing import cpython_tree, parse_module
+from migrator.parsing import cpython_tree
 from migrator.reference import using_libcst_providers
-from migrator.rules import RULE_MODULES, rule_info
-from migrator.rules.base import FastBatchableVisitor, Rule
+from migrator.rules import RULE_MODULES, module_of, rule_info
+from migrator.rules.dsm900_parse_error import NESTED_TOO_DEEPLY
 from migrator.rules.dsm900_parse_error import parse_error as parse_error_finding
+from migrator.rules.screens import SCREENS, Screen
 from migrator.screen import ModuleScreen
-from migrator.suppressions import Suppressions, could_be_directive
+from migrator.suppressions import Suppressions
+
+if TYPE_CHECKING:
+    import ast
 
 
 @dataclass
@@ -30,40 +33,33 @@ class Analysis:
     parsed: bool = True
 
 
-class _CommentCollector(FastBatchableVisitor):
-    """Suppression comments; only a comment that can hold a directive asks for its position."""
-
-    def __init__(self, context: ModuleContext, suppressions: Suppressions) -> None:
-        super().__init__()
-        self.context = context
-        self.suppressions = suppressions
-
-    def visit_Comment(self, node: cst.Comment) -> None:
-        if not could_be_directive(node.value):
-            return
-        location = self.context.location
-        line = self.context.position(node).start.line
-        if location.cells is not None:
-            cell_line, cell = location.cells.cell_line(line)
-            self.suppressions.add_comment(cell_line, node.value, cell)
-            return
-        self.suppressions.add_comment(line + location.line_offset, node.value, reported_cell(location.cell))
+def built_in(code: str) -> bool:
+    return module_of(code).startswith("migrator.rules.")
 
 
 @cache
-def visitor_rules(codes: frozenset[str]) -> tuple[type[Rule], ...]:
-    """The libcst rule classes among ``codes``, in code order."""
-    rules: list[type[Rule]] = []
+def screens_of(codes: frozenset[str]) -> tuple[Screen, ...]:
+    """The screen of every enabled rule that visits modules, in code order.
+
+    A built-in rule's comes from the screens table (no import); a rule registered from
+    elsewhere is imported (and libcst with it) for its ``could_report``. A rule without one
+    (DSM900 reports parse errors, it does not visit) is not asked.
+    """
+    found: list[Screen] = []
     for code in sorted(codes):
         if code not in RULE_MODULES:
+            continue
+        if built_in(code) and code in SCREENS:
+            found.append(SCREENS[code])
             continue
         try:
             info = rule_info(code)
         except ModuleNotFoundError:  # a rule of a later milestone not built into this copy
             continue
-        if isinstance(info, type) and issubclass(info, Rule):
-            rules.append(info)
-    return tuple(rules)
+        asked = getattr(info, "could_report", None)
+        if asked is not None:
+            found.append(asked)
+    return tuple(found)
 
 
 def could_report(text: str, tree: ast.Module, catalog: Catalog, codes: frozenset[str]) -> bool:
@@ -76,7 +72,7 @@ def could_report(text: str, tree: ast.Module, catalog: Catalog, codes: frozenset
     if using_libcst_providers() or "skip-file" in text:
         return True
     screen = ModuleScreen(text, tree)
-    return any(rule.could_report(screen, catalog) for rule in visitor_rules(codes))
+    return any(asked(screen, catalog) for asked in screens_of(codes))
 
 
 def analyse_python(
@@ -88,65 +84,17 @@ def analyse_python(
 ) -> Analysis:
     """Findings of the enabled rules in one Python document; DSM900 if it does not parse."""
     analysis = Analysis(suppressions=suppressions or Suppressions())
-    cell = reported_cell(location.cell)
     try:
         tree = cpython_tree(text)
-        if tree is not None and not could_report(text, tree, judgement.catalog, codes):
-            return analysis
-        module = parse_module(text, vetted=True)
-    except cst.ParserSyntaxError as error:
-        analysis.parsed = False
-        reason = f"cannot parse: {error.message}"
-        analysis.findings.append(
-            parse_error_finding(location.path, reason, error.raw_line + location.line_offset,
-                                error.raw_column + 1, cell)
-        )
-        return analysis
     except RecursionError:
         analysis.parsed = False
-        reason = "cannot parse: expressions nested too deeply for the parser"
-        analysis.findings.append(parse_error_finding(location.path, reason, cell=cell))
+        analysis.findings.append(parse_error_finding(location.path, NESTED_TOO_DEEPLY,
+                                                     cell=reported_cell(location.cell)))
         return analysis
-    run_rules(module, text, location, judgement, codes, analysis)
+    if tree is not None and not could_report(text, tree, judgement.catalog, codes):
+        return analysis
+    from migrator.traversal import analyse_module  # libcst: only for a module a rule may report in
+
+    findings, analysis.parsed = analyse_module(text, location, judgement, codes, analysis.suppressions)
+    analysis.findings.extend(findings)
     return analysis
-
-
-def visit_in_order(context: ModuleContext, visitors: Sequence[cst.BatchableCSTVisitor]) -> None:
-    """Each visitor's ``visit_*`` methods on every node, in libcst's pre-order.
-
-    What ``MetadataWrapper.visit_batched`` does, without resolving metadata first: the
-    rules ask for positions, parents and scopes through the context when they need them
-    (most modules that mention DeepSeek report nothing and need none), and the walk reuses
-    the node index the context builds anyway.
-    """
-    handlers: dict[type[cst.CSTNode], list[Callable[[cst.CSTNode], None]]] = {}
-    methods: dict[str, list[Callable[[cst.CSTNode], None]]] = {}
-    for visitor in visitors:
-        for name, method in visitor.get_visitors().items():
-            if name.startswith("visit_"):
-                methods.setdefault(name[len("visit_"):], []).append(method)
-    for node in context.preorder:
-        kind = type(node)
-        found = handlers.get(kind)
-        if found is None:
-            found = handlers[kind] = methods.get(kind.__name__, [])
-        for method in found:
-            method(node)
-
-
-def run_rules(module: cst.Module, text: str, location: Location, judgement: Judgement,
-              codes: frozenset[str], analysis: Analysis) -> ModuleContext:
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    context = ModuleContext(module, wrapper, text, location, judgement)
-    visitors: list[cst.BatchableCSTVisitor] = [_CommentCollector(context, analysis.suppressions)]
-    visitors.extend(rule(context) for rule in visitor_rules(codes))
-    try:
-        visit_in_order(context, visitors)
-    except RecursionError:
-        analysis.parsed = False
-        cell = reported_cell(location.cell)
-        reason = "cannot analyse: expressions nested too deeply"
-        analysis.findings.append(parse_error_finding(location.path, reason, cell=cell))
-        return context
-    analysis.findings.extend(context.findings)
-    return context

@@ -10,8 +10,10 @@ import ast
 import threading
 import warnings
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import libcst as cst
+if TYPE_CHECKING:
+    import libcst as cst
 
 
 class NestedTooDeeply(RecursionError):
@@ -71,6 +73,8 @@ def parse_module(text: str, *, vetted: bool = False) -> cst.Module:
 
     ``vetted``: the caller already had ``cpython_tree`` accept ``text``'s nesting.
     """
+    import libcst as cst  # here, not above: screening a module with ``cpython_tree`` needs no libcst
+
     if not vetted:
         cpython_tree(text)
     return _on_big_stack(cst.parse_module, text)
@@ -82,6 +86,8 @@ def parses(text: str) -> bool:
     Readers use it to check rewritten output: a bare ``cst.parse_module`` on deeply nested
     code crashes the process instead of raising.
     """
+    import libcst as cst
+
     try:
         parse_module(text)
     except (cst.ParserSyntaxError, RecursionError):

@@ -272,7 +272,7 @@ def full_path_findings(text: str) -> tuple[list[object], object] | None:
         ScopeProvider,
     )
 
-    from migrator import analysis
+    from migrator import traversal
     from migrator.context import ModuleContext
     from migrator.engine import judgement_for
     from migrator.judgement import Location
@@ -289,8 +289,8 @@ def full_path_findings(text: str) -> tuple[list[object], object] | None:
         context = ModuleContext(module, wrapper, text, Location("m.py"), judgement_for(plan()))  # type: ignore[arg-type]
     assert context.reference
     suppressions = Suppressions()
-    visitors = [analysis._CommentCollector(context, suppressions),
-                *(rule(context) for rule in analysis.visitor_rules(frozenset(ALL_CODES)))]
+    visitors = [traversal._CommentCollector(context, suppressions),
+                *(rule(context) for rule in traversal.visitor_rules(frozenset(ALL_CODES)))]
     wrapper.resolve_many([PositionProvider, ParentNodeProvider, ScopeProvider,
                           ExpressionContextProvider])
     wrapper.visit_batched(visitors)

@@ -11,6 +11,8 @@ screen must agree.
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,13 +22,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from migrator import analysis as analysis_module
-from migrator.analysis import analyse_python, visitor_rules
+from migrator import traversal
+from migrator.analysis import analyse_python
 from migrator.catalog import load_catalog
 from migrator.judgement import Judgement, Location
 from migrator.rules import ALL_CODES, available_codes, rule_info
 from migrator.rules.base import Rule
+from migrator.rules.screens import SCREENS
 from migrator.screen import ModuleScreen
 from migrator.settings import parse_today
+from migrator.traversal import visitor_rules
 from tests.conftest import TODAY, run_cli
 from tests.test_metadata_shortcuts import SOURCES
 
@@ -178,13 +183,13 @@ def test_the_screen_holds_on_generated_modules(statements: list[str]) -> None:
 def test_a_module_that_only_reads_the_reasoning_field_is_not_parsed_by_libcst(
         monkeypatch: pytest.MonkeyPatch) -> None:
     parsed: list[str] = []
-    original = analysis_module.parse_module
+    original = traversal.parse_module
 
     def counting(text: str, *, vetted: bool = False) -> object:
         parsed.append(text)
         return original(text, vetted=vetted)
 
-    monkeypatch.setattr(analysis_module, "parse_module", counting)
+    monkeypatch.setattr(traversal, "parse_module", counting)
     cleared = "def show(delta):\n    return delta.reasoning_content  # deepseek streams it\n"
     reported = 'msg.pop("reasoning_content")\n'
     for text in (cleared, reported):
@@ -201,3 +206,41 @@ def test_a_cleared_module_still_reports_nothing_through_the_cli(tmp_path: Path) 
     assert "stream.py" not in out
     assert "bad.py:1:9: DSM001" in out
     assert result.returncode == 1
+
+
+def test_the_screens_table_is_each_built_in_rules_own_screen() -> None:
+    """The runner asks the table without importing the rules: it must be what they say."""
+    assert set(SCREENS) == set(VISITOR_CODES)
+    for code in VISITOR_CODES:
+        assert rule_info(code).SCREEN is SCREENS[code], code  # type: ignore[attr-defined]
+
+
+# A check in a fresh interpreter; prints on stderr whether libcst was imported.
+IMPORT_PROBE = (
+    "import runpy, sys\n"
+    "sys.argv = ['deepseek-migrate', *sys.argv[1:]]\n"
+    "try:\n"
+    "    runpy.run_module('migrator', run_name='__main__')\n"
+    "except SystemExit:\n"
+    "    pass\n"
+    "print('libcst imported:', 'libcst' in sys.modules, file=sys.stderr)\n"
+)
+
+
+def imports_libcst(tmp_path: Path, *paths: str) -> bool:
+    done = subprocess.run([sys.executable, "-c", IMPORT_PROBE, "check", "--no-cache", "--no-progress",
+                           "--output-format", "json", *paths],
+                          cwd=tmp_path, capture_output=True, text=True, check=False)
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("libcst imported:"), done.stderr
+    return last.endswith("True")
+
+
+def test_a_run_whose_modules_are_all_cleared_never_imports_libcst(tmp_path: Path) -> None:
+    (tmp_path / "stream.py").write_text(
+        "from .deepseek import DeepSeekClient\n\ndef show(delta):\n    return delta.reasoning_content\n",
+        encoding="utf-8")
+    (tmp_path / "notes.md").write_text("```python\nimport deepseek_sdk\n```\n", encoding="utf-8")
+    assert not imports_libcst(tmp_path, "stream.py", "notes.md")
+    (tmp_path / "client.py").write_text('MODEL = "deepseek-chat"\n', encoding="utf-8")
+    assert imports_libcst(tmp_path, "stream.py", "client.py")

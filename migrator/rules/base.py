@@ -12,6 +12,7 @@ from migrator.catalog import Catalog, ModelMatch
 from migrator.context import ModuleContext
 from migrator.findings import Fix, RequestRef, Severity, Span
 from migrator.rules.meta import RuleMeta
+from migrator.rules.screens import Screen, may_send_a_deepseek_request, names_a_model
 from migrator.screen import ModuleScreen
 from migrator.strings import StringNode
 from migrator.treewalk import visitor_method_names
@@ -44,14 +45,19 @@ class Rule(RuleMeta, FastBatchableVisitor):
         super().__init__()
         self.context = context
 
+    # What a module must hold for this rule to report (``migrator.rules.screens``); None:
+    # the rule always runs. The runner asks the built-in rules' screens from that table,
+    # without importing the rules (or libcst).
+    SCREEN: ClassVar[Screen | None] = None
+
     @classmethod
     def could_report(cls, screen: ModuleScreen, catalog: Catalog) -> bool:
         """False only where this rule cannot report: asked before libcst parses the module.
 
         A rule that reports must leave a trace CPython's tree or the text shows (a model ID
-        in some string, a key, a call's shape); a rule that does not say always runs.
+        in some string, a key, a call's shape).
         """
-        return True
+        return cls.SCREEN is None or cls.SCREEN(screen, catalog)
 
     @property
     def catalog(self) -> Catalog:
@@ -98,9 +104,7 @@ class Rule(RuleMeta, FastBatchableVisitor):
 class WholeStringRule(Rule):
     """A rule that judges every string literal by its whole value."""
 
-    @classmethod
-    def could_report(cls, screen: ModuleScreen, catalog: Catalog) -> bool:
-        return screen.mentions_any(catalog.models)  # every catalog spelling holds the bare ID
+    SCREEN = names_a_model
 
     def check_string(self, node: StringNode) -> None:
         raise NotImplementedError
@@ -118,11 +122,7 @@ class WholeStringRule(Rule):
 class RequestRule(Rule):
     """A rule that judges each request (a call or a JSON body) the request context recognises."""
 
-    @classmethod
-    def could_report(cls, screen: ModuleScreen, catalog: Catalog) -> bool:
-        """A DeepSeek request names a catalog model in this module, or the module names a
-        DeepSeek host or environment variable (``is_deepseek_request``)."""
-        return screen.mentions_any([*catalog.models, *catalog.deepseek_hosts, *catalog.env_vars])
+    SCREEN = may_send_a_deepseek_request
 
     def check_request(self, request: Request) -> None:
         raise NotImplementedError

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import libcst as cst
 
-from migrator.catalog import Catalog, ModelMatch
+from migrator.catalog import ModelMatch
 from migrator.findings import Severity, Span
 from migrator.rules.base import Rule
 from migrator.rules.meta import Invalid, Valid
-from migrator.screen import ModuleScreen
+from migrator.rules.screens import mentions_a_retired_model
 from migrator.strings import literal_value, string_pieces
 from migrator.verdicts import mention_verdict
 
@@ -55,9 +55,7 @@ class RetiredModelMention(Rule):
         Invalid('PROMPT = ("You run on deepseek-chat. "\n          "Be brief.")\n'),
     )
 
-    @classmethod
-    def could_report(cls, screen: ModuleScreen, catalog: Catalog) -> bool:
-        return screen.mentions_any(model.id for model in catalog.retired_models)
+    SCREEN = mentions_a_retired_model
 
     def _report(self, span: Span, match: ModelMatch, anchor: cst.CSTNode) -> None:
         judgement = self.context.judgement

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import libcst as cst
 
-from migrator.catalog import Catalog
 from migrator.findings import Fix, Severity
 from migrator.rules.base import Rule
 from migrator.rules.meta import Invalid, Valid
-from migrator.screen import ModuleScreen
+from migrator.rules.screens import names_an_expired_base_url
 from migrator.verdicts import expired_url_verdict
 
 
@@ -79,9 +78,7 @@ class ExpiredBaseUrl(Rule):
         ),
     )
 
-    @classmethod
-    def could_report(cls, screen: ModuleScreen, catalog: Catalog) -> bool:
-        return screen.mentions_any(catalog.expired_base_urls)
+    SCREEN = names_an_expired_base_url
 
     def _check(self, node: cst.SimpleString | cst.FormattedStringText, raw: str, offset: int) -> None:
         judgement = self.context.judgement

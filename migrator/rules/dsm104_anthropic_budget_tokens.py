@@ -6,14 +6,13 @@ Anthropic-compatible endpoint: ``thinking`` is supported, ``budget_tokens`` is i
 
 from __future__ import annotations
 
-from migrator.catalog import Catalog
 from migrator.context import Request, mapping_value
 from migrator.findings import Severity
 from migrator.libraries import ANTHROPIC, HTTP_PAYLOAD, LITELLM
 from migrator.rules._support import argument_of
 from migrator.rules.base import RequestRule
 from migrator.rules.meta import Invalid, Valid
-from migrator.screen import ModuleScreen
+from migrator.rules.screens import names_the_anthropic_endpoint
 
 # The ways a `thinking` dict reaches the Anthropic-compatible endpoint: the Anthropic SDK,
 # LiteLLM's `anthropic/` route with `api_base`, and a JSON body posted to `/anthropic/v1/messages`.
@@ -84,9 +83,7 @@ class AnthropicBudgetTokens(RequestRule):
                 '                              thinking={"type": "enabled", "budget_tokens": 256})\n'),
     )
 
-    @classmethod
-    def could_report(cls, screen: ModuleScreen, catalog: Catalog) -> bool:
-        return catalog.anthropic_base_url in screen.text
+    SCREEN = names_the_anthropic_endpoint
 
     def check_request(self, request: Request) -> None:
         if request.library not in ANTHROPIC_SENDERS:

@@ -6,22 +6,16 @@ Upstream: https://api-docs.deepseek.com/guides/thinking_mode (tool calls in thin
 
 from __future__ import annotations
 
-import ast
-
 import libcst as cst
 
-from migrator.catalog import Catalog
 from migrator.findings import Severity
 from migrator.rules.base import Rule
 from migrator.rules.meta import Invalid, Valid
-from migrator.screen import ModuleScreen, argument_values, constant_text, holds_constant, is_constant
+from migrator.rules.screens import MESSAGE_KEYS, may_drop_reasoning_content
 from migrator.strings import literal_value
 from migrator.treewalk import subtree
 
 _EXCLUDING = (cst.NotEqual, cst.NotIn, cst.IsNot)
-# Keys a rebuilt chat message may keep; rebuilding an assistant message from these alone drops
-# the reasoning field.
-_MESSAGE_KEYS = frozenset({"role", "content", "tool_calls", "tool_call_id", "name"})
 
 
 def _is_literal(node: cst.CSTNode, key: str) -> bool:
@@ -122,20 +116,7 @@ class ReasoningContentDropped(Rule):
         "reasoning_content in the thinking mode must be passed back to the API.\""
     )
 
-    @classmethod
-    def could_report(cls, screen: ModuleScreen, catalog: Catalog) -> bool:
-        """Each ``visit_*`` below, loosened to CPython's tree: a call that pops or excludes the
-        key, a ``del`` of it, a dict comprehension that filters on it or on an allowlist, or
-        a dict that may rebuild an assistant message; none without the key in the module."""
-        key = catalog.reasoning_field
-        if not screen.mentions(key):
-            return False
-        return (
-            any(_may_drop_in_call(call, key) for call in screen.nodes(ast.Call))
-            or any(_may_delete(node, key) for node in screen.nodes(ast.Delete))
-            or any(_may_filter(node, key) for node in screen.nodes(ast.DictComp))
-            or any(_may_rebuild_message(node) for node in screen.nodes(ast.Dict))
-        )
+    SCREEN = may_drop_reasoning_content
 
     @property
     def _key(self) -> str:
@@ -182,7 +163,7 @@ class ReasoningContentDropped(Rule):
         if not isinstance(node, (cst.Tuple, cst.List, cst.Set)) or self._key not in self.context.text:
             return False
         keys = {literal_value(e.value) for e in node.elements}
-        return "content" in keys and self._key not in keys and keys <= _MESSAGE_KEYS
+        return "content" in keys and self._key not in keys and keys <= MESSAGE_KEYS
 
     def visit_Dict(self, node: cst.Dict) -> None:
         if self._key not in self.context.text or not self._rebuilds_assistant_message(node):
@@ -195,7 +176,7 @@ class ReasoningContentDropped(Rule):
             if not isinstance(element, cst.DictElement):
                 return False
             key = literal_value(element.key) if isinstance(element.key, cst.SimpleString) else None
-            if key is None or key not in _MESSAGE_KEYS:
+            if key is None or key not in MESSAGE_KEYS:
                 return False
             entries[key] = element.value
         if "role" not in entries or "content" not in entries:
@@ -208,61 +189,6 @@ class ReasoningContentDropped(Rule):
             return literal_value(role) == "assistant"
         role_source = _read_from(role, "role")
         return role_source is not None and role_source.deep_equals(source)
-
-
-def _may_drop_in_call(call: ast.Call, key: str) -> bool:
-    if isinstance(call.func, ast.Attribute) and call.func.attr == "pop" and \
-            any(is_constant(value, key) for value in argument_values(call)):
-        return True
-    return any(keyword.arg == "exclude" and holds_constant(keyword.value, key) for keyword in call.keywords)
-
-
-def _may_delete(node: ast.Delete, key: str) -> bool:
-    targets = list(node.targets)
-    while targets:
-        target = targets.pop()
-        if isinstance(target, (ast.Tuple, ast.List)):
-            targets.extend(target.elts)
-        elif isinstance(target, ast.Subscript) and holds_constant(target.slice, key):
-            return True
-    return False
-
-
-def _may_filter(node: ast.DictComp, key: str) -> bool:
-    for clause in (test for generator in node.generators for test in generator.ifs):
-        for comparison in ast.walk(clause):
-            if not isinstance(comparison, ast.Compare):
-                continue
-            for operator, comparator in zip(comparison.ops, comparison.comparators, strict=True):
-                excluding = isinstance(operator, (ast.NotEq, ast.NotIn, ast.IsNot))
-                if excluding and holds_constant(comparison, key):
-                    return True
-                if isinstance(operator, ast.In) and isinstance(comparator, (ast.Tuple, ast.List, ast.Set)):
-                    return True
-    return False
-
-
-def _may_read(value: ast.expr, field: str) -> bool:
-    """``_read_from`` loosened: ``E.field``, ``E["field"]``, ``E.get(... "field" ...)``."""
-    if isinstance(value, ast.Attribute):
-        return value.attr == field
-    if isinstance(value, ast.Subscript):
-        return is_constant(value.slice, field)
-    return isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and \
-        value.func.attr == "get" and any(is_constant(arg, field) for arg in argument_values(value))
-
-
-def _may_rebuild_message(node: ast.Dict) -> bool:
-    entries: dict[str, ast.expr] = {}
-    for key, value in zip(node.keys, node.values, strict=True):
-        name = constant_text(key)
-        if name is None or name not in _MESSAGE_KEYS:
-            return False
-        entries[name] = value
-    if "role" not in entries or "content" not in entries or not _may_read(entries["content"], "content"):
-        return False
-    role = entries["role"]
-    return is_constant(role, "assistant") or _may_read(role, "role")
 
 
 def _comprehension_ifs(clause: cst.CompFor | None) -> list[cst.CompIf]:

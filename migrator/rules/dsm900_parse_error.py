@@ -33,6 +33,10 @@ class ParseError(RuleMeta):
 RULE = ParseError
 
 
+# CPython's parser gives up on the nesting (libcst's native one would crash the process there).
+NESTED_TOO_DEEPLY = "cannot parse: expressions nested too deeply for the parser"
+
+
 def parse_error(path: str, reason: str, line: int = 1, column: int = 1,
                 cell: int | None = None) -> Finding:
     """A file (or one notebook cell, 1-based) that could not be decoded, read or parsed."""
