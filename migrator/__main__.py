@@ -1,14 +1,54 @@
-"""``python -m migrator``: the command line, without importing modules from the scanned tree."""
+"""``python -m migrator`` and the console script: the command line, started beside a warm worker.
+
+``python -m`` puts the current directory first on sys.path: a scanned tree holding
+``click.py`` or ``libcst/`` would be imported (run) in place of the real library. The
+package itself is already imported, so its own modules are found without that entry.
+"""
 
 import os
 import sys
 
-# ``python -m`` puts the current directory first on sys.path: a scanned tree holding
-# ``click.py`` or ``libcst/`` would be imported (run) in place of the real library. The
-# package itself is already imported, so its own modules are found without that entry.
-if sys.path and sys.path[0] in ("", os.getcwd()):
+if __name__ == "__main__" and sys.path and sys.path[0] in ("", os.getcwd()):
     del sys.path[0]
 
-from migrator.cli import main
+# The worker imports what checking a file needs while this process starts the command.
+WARM_PRELOAD = ("migrator.engine", "migrator.traversal", "migrator.fixes")
 
-main()
+
+# Above this many named files, the worker is started without reading them first.
+MAX_FILES_READ_FIRST = 64
+
+
+def run() -> None:
+    from migrator import warm
+
+    argv = sys.argv[1:]
+    if warm.wanted(argv) and may_need_libcst(warm.path_arguments(argv)):
+        warm.start(WARM_PRELOAD)
+    from migrator.cli import main
+
+    main()
+
+
+def may_need_libcst(paths: list[str]) -> bool:
+    """Whether the named paths may hold a file to parse: a directory (or none: the current
+    one), or a file that passes the prefilter with the bundled catalog. Named files (as
+    pre-commit passes them) are read here first: a run on clean files forks no worker."""
+    if not paths or len(paths) > MAX_FILES_READ_FIRST or any(os.path.isdir(p) for p in paths):
+        return True
+    from migrator.engine import catalog_for, needs_analysis
+
+    catalog = catalog_for(None)
+    for path in paths:
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            continue
+        if needs_analysis(data, catalog):
+            return True
+    return False
+
+
+if __name__ == "__main__":
+    run()

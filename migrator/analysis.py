@@ -6,6 +6,9 @@ module where none can report is done without importing libcst (``migrator.traver
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
@@ -31,6 +34,24 @@ class Analysis:
     findings: list[Finding] = field(default_factory=list)
     suppressions: Suppressions = field(default_factory=Suppressions)
     parsed: bool = True
+
+
+class NeedsLibcst(Exception):
+    """Raised instead of importing libcst inside :func:`libcst_deferred`."""
+
+
+_DEFERRED: ContextVar[bool] = ContextVar("libcst_deferred", default=False)
+
+
+@contextmanager
+def libcst_deferred() -> Iterator[None]:
+    """Within this block, a module that some rule may report in raises ``NeedsLibcst``
+    instead of being parsed: the caller has it analysed elsewhere (``migrator.warm``)."""
+    token = _DEFERRED.set(True)
+    try:
+        yield
+    finally:
+        _DEFERRED.reset(token)
 
 
 def built_in(code: str) -> bool:
@@ -93,6 +114,8 @@ def analyse_python(
         return analysis
     if tree is not None and not could_report(text, tree, judgement.catalog, codes):
         return analysis
+    if _DEFERRED.get():
+        raise NeedsLibcst
     from migrator.traversal import analyse_module  # libcst: only for a module a rule may report in
 
     findings, analysis.parsed = analyse_module(text, location, judgement, codes, analysis.suppressions)

@@ -16,6 +16,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from migrator import warm
 from migrator.catalog import Catalog, load_catalog
 from migrator.discovery import Candidate
 from migrator.findings import Finding
@@ -303,6 +304,44 @@ def _prefilter(items: Sequence[Candidate], plan: Plan, workers: int) -> list[str
     return verdicts
 
 
+# Readers whose documents are screened from CPython's tree alone (``migrator.analysis``).
+SCREENED_KINDS = frozenset({"python", "notebook", "markdown"})
+
+
+def _check_beside(helper: warm.WarmWorker, pending: Sequence[Candidate], plan: Plan,
+                  on_progress: Callable[[int], None] | None) -> Iterator[FileOutcome]:
+    """Check the files the screens clear here, and the others in the warm worker, which has
+    imported libcst meanwhile; whatever it cannot do is done here after all."""
+    deferred: list[Candidate] = []
+    for candidate in pending:
+        outcome = _screened_here(candidate, plan)
+        if outcome is None:
+            deferred.append(candidate)
+            continue
+        yield outcome
+        if on_progress:
+            on_progress(1)
+    if deferred:
+        outcomes = helper.run(_check_chunk, deferred, plan)
+        yield from _check_chunk(deferred, plan) if outcomes is None else outcomes
+        if on_progress:
+            on_progress(len(deferred))
+    warm.stop()
+
+
+def _screened_here(candidate: Candidate, plan: Plan) -> FileOutcome | None:
+    """The file's outcome if it needs no libcst; None for a file to check in the worker."""
+    from migrator.analysis import NeedsLibcst, libcst_deferred
+
+    if candidate.kind not in SCREENED_KINDS:
+        return None
+    with libcst_deferred():
+        try:
+            return check_file(candidate, plan)
+        except NeedsLibcst:
+            return None
+
+
 def run_files(
     candidates: Iterable[Candidate],
     plan: Plan,
@@ -339,12 +378,18 @@ def _analyse_pending(
     workers: int,
     on_progress: Callable[[int], None] | None,
 ) -> Iterator[FileOutcome]:
+    helper = warm.active()
     if workers <= 1 or len(pending) < POOL_THRESHOLD:
+        if helper is not None and workers > 1 and worker is _check_chunk and pending:
+            yield from _check_beside(helper, pending, plan, on_progress)
+            return
+        warm.stop()
         for candidate in pending:
             yield from worker([candidate], plan)
             if on_progress:
                 on_progress(1)
         return
+    warm.stop()  # the pool's workers are forked from this process, with what it imported
     from concurrent.futures import ProcessPoolExecutor  # lazily: multiprocessing costs startup
 
     with ProcessPoolExecutor(max_workers=workers) as pool:

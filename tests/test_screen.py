@@ -228,8 +228,9 @@ IMPORT_PROBE = (
 
 
 def imports_libcst(tmp_path: Path, *paths: str) -> bool:
+    # One process (no warm worker, which would do the parsing instead: tests/test_warm.py).
     done = subprocess.run([sys.executable, "-c", IMPORT_PROBE, "check", "--no-cache", "--no-progress",
-                           "--output-format", "json", *paths],
+                           "--workers", "1", "--output-format", "json", *paths],
                           cwd=tmp_path, capture_output=True, text=True, check=False)
     last = done.stderr.strip().splitlines()[-1]
     assert last.startswith("libcst imported:"), done.stderr

@@ -1,0 +1,165 @@
+"""A worker forked at start-up that imports the analysis while the command gets going.
+
+A small tree's ``check`` is mostly imports: libcst and the rules take about 0.35 s, while
+the main process spends its first 0.1-0.2 s on its own (click, the settings, the walk, the
+prefilter, the screens, which need no libcst). Forked before all that, this worker imports
+the analysis on the second core meanwhile; the few files the screens do not clear are then
+checked there, and the main process never imports libcst.
+
+The worker is only an optimisation: whenever it cannot answer (it died, a message does not
+pickle, it raised), the caller does the work itself, so every outcome is what an in-process
+run gives. Started only by the command line on Linux (a fork before any thread exists),
+never by an in-process caller, and stopped (killed) as soon as the run knows it has no use
+for it: a big tree (the process pool), no file left to parse, or the end of the run.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from importlib import import_module
+from typing import Any, NoReturn, TypeVar
+
+_T = TypeVar("_T")
+_LENGTH_BYTES = 8  # each message: its length (big-endian), then its pickle
+
+
+class WarmWorker:
+    """The main process's end of the worker: a pipe each way and the worker's pid."""
+
+    def __init__(self, pid: int, requests: int, replies: int) -> None:
+        self.pid = pid
+        self.requests = requests
+        self.replies = replies
+
+    def run(self, function: Callable[..., _T], *args: object) -> _T | None:
+        """``function(*args)`` in the worker; None where the worker did not answer."""
+        import pickle
+
+        try:
+            _send(self.requests, (os.getcwd(), function, args))
+            answered, value = _receive(self.replies)
+        except (OSError, EOFError, pickle.PicklingError, pickle.UnpicklingError,
+                AttributeError, TypeError, ValueError):
+            stop()
+            return None
+        if not answered:
+            stop()
+            return None
+        result: _T = value
+        return result
+
+
+_worker: WarmWorker | None = None
+
+
+def wanted(argv: Sequence[str]) -> bool:
+    """Whether a command line may use the worker: ``check`` on Linux, not ``--workers 1``,
+    not standard input alone (read in this process)."""
+    if not sys.platform.startswith("linux") or not argv or argv[0] != "check":
+        return False
+    rest = list(argv[1:])
+    if "--help" in rest or "--workers=1" in rest:
+        return False
+    if any(a == "--workers" and rest[i + 1:i + 2] == ["1"] for i, a in enumerate(rest)):
+        return False
+    return "-" not in rest or bool(path_arguments(argv))
+
+
+def path_arguments(argv: Sequence[str]) -> list[str]:
+    """The words after the command that may be paths (option values among them: a hint only)."""
+    return [word for word in argv[1:] if not word.startswith("-")]
+
+
+def start(preload: Sequence[str]) -> None:
+    """Fork the worker, which imports ``preload`` and then waits for calls."""
+    global _worker
+    if _worker is not None:
+        return
+    try:
+        requests_in, requests_out = os.pipe()
+        replies_in, replies_out = os.pipe()
+        pid = os.fork()
+    except OSError:
+        return
+    if pid == 0:
+        os.close(requests_out)
+        os.close(replies_in)
+        _serve(requests_in, replies_out, preload)
+    os.close(requests_in)
+    os.close(replies_out)
+    _worker = WarmWorker(pid, requests_out, replies_in)
+    atexit.register(stop)
+
+
+def active() -> WarmWorker | None:
+    return _worker
+
+
+def stop() -> None:
+    """Kill the worker (it holds no state worth keeping) and reap it."""
+    global _worker
+    worker, _worker = _worker, None
+    if worker is None:
+        return
+    for descriptor in (worker.requests, worker.replies):
+        with contextlib.suppress(OSError):
+            os.close(descriptor)
+    with contextlib.suppress(OSError):
+        os.kill(worker.pid, signal.SIGKILL)
+        os.waitpid(worker.pid, 0)
+
+
+def _serve(requests: int, replies: int, preload: Sequence[str]) -> NoReturn:
+    code = 0
+    try:
+        quiet = os.open(os.devnull, os.O_RDWR)
+        for descriptor in (0, 1, 2):  # never hold the caller's pipes open, never write to them
+            os.dup2(quiet, descriptor)
+        for name in preload:
+            import_module(name)
+        while True:
+            directory, function, args = _receive(requests)
+            if os.getcwd() != directory:
+                os.chdir(directory)
+            try:
+                reply: tuple[bool, Any] = (True, function(*args))
+            except BaseException:  # the caller runs it itself and meets the error there
+                reply = (False, None)
+            _send(replies, reply)
+    except BaseException:  # EOF: the main process is done or gone
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def _send(descriptor: int, message: object) -> None:
+    import pickle
+
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    view = memoryview(len(data).to_bytes(_LENGTH_BYTES, "big") + data)
+    while view:
+        written = os.write(descriptor, view)
+        view = view[written:]
+
+
+def _receive(descriptor: int) -> Any:
+    import pickle
+
+    size = int.from_bytes(_read_exactly(descriptor, _LENGTH_BYTES), "big")
+    return pickle.loads(_read_exactly(descriptor, size))
+
+
+def _read_exactly(descriptor: int, size: int) -> bytes:
+    chunks: list[bytes] = []
+    while size:
+        chunk = os.read(descriptor, min(size, 1 << 20))
+        if not chunk:
+            raise EOFError("the other end closed the pipe")
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
