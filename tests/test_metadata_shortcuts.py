@@ -688,3 +688,47 @@ DEEP_MODULES = {
 def test_a_module_deeper_than_libcsts_recursion_gives_the_same_findings(name: str, tmp_path: Path) -> None:
     (tmp_path / "deep.py").write_text(DEEP_MODULES[name])
     assert_same_runs(tmp_path, "deep.py", fixes=False)
+
+
+def dir_method_names(cls: type) -> tuple[str, ...]:
+    """What libcst's ``get_visitors`` finds, read as it reads it: every name of ``dir``."""
+    import inspect
+
+    return tuple(name for name in dir(cls) if name.startswith(("visit_", "leave_"))
+                 and inspect.isfunction(getattr(cls, name))
+                 and not getattr(getattr(cls, name), "_is_no_op", False))
+
+
+class _OverridesWithNonMethods(cst.BatchableCSTVisitor):
+    visit_Name = None  # a hook switched off by a non-function
+    leave_Call = 3
+
+    def visit_Call(self, node: cst.Call) -> None:
+        pass
+
+
+class _OverridesAgain(_OverridesWithNonMethods):
+    def visit_Name(self, node: cst.Name) -> None:  # type: ignore[override]
+        pass
+
+
+def visitor_classes() -> list[type]:
+    from libcst.metadata import ExpressionContextProvider, ScopeProvider
+    from libcst.metadata import scope_provider as libcst_scopes
+
+    from migrator import traversal
+    from migrator.providers import LeanScopeVisitor
+    from migrator.rules import ALL_CODES, rule_info
+
+    rules = [rule_info(code) for code in ALL_CODES]
+    return [*(rule for rule in rules if issubclass(rule, cst.BatchableCSTVisitor)),
+            traversal._CommentCollector, ExpressionContextProvider, ScopeProvider,
+            libcst_scopes.ScopeVisitor, LeanScopeVisitor, cst.BatchableCSTVisitor, cst.CSTVisitor,
+            _OverridesWithNonMethods, _OverridesAgain]
+
+
+@pytest.mark.parametrize("cls", visitor_classes(), ids=lambda c: c.__qualname__)
+def test_a_visitors_hooks_are_the_ones_dir_finds(cls: type) -> None:
+    from migrator.treewalk import visitor_method_names
+
+    assert visitor_method_names(cls) == dir_method_names(cls)  # type: ignore[arg-type]
