@@ -18,7 +18,7 @@ from migrator.findings import Finding, reported_cell
 from migrator.judgement import Judgement, Location
 from migrator.parsing import cpython_tree
 from migrator.reference import using_libcst_providers
-from migrator.rules import RULE_MODULES, module_of, rule_info
+from migrator.rules import RULE_MODULES, built_in, enabled_rules
 from migrator.rules.dsm900_parse_error import NESTED_TOO_DEEPLY
 from migrator.rules.dsm900_parse_error import parse_error as parse_error_finding
 from migrator.rules.screens import SCREENS, Screen
@@ -54,10 +54,6 @@ def libcst_deferred() -> Iterator[None]:
         _DEFERRED.reset(token)
 
 
-def built_in(code: str) -> bool:
-    return module_of(code).startswith("migrator.rules.")
-
-
 @cache
 def screens_of(codes: frozenset[str]) -> tuple[Screen, ...]:
     """The screen of every enabled rule that visits modules, in code order.
@@ -66,21 +62,17 @@ def screens_of(codes: frozenset[str]) -> tuple[Screen, ...]:
     elsewhere is imported (and libcst with it) for its ``could_report``. A rule without one
     (DSM900 reports parse errors, it does not visit) is not asked.
     """
+    others = dict(enabled_rules(code for code in codes if not _tabled(code)))
     found: list[Screen] = []
     for code in sorted(codes):
-        if code not in RULE_MODULES:
-            continue
-        if built_in(code) and code in SCREENS:
-            found.append(SCREENS[code])
-            continue
-        try:
-            info = rule_info(code)
-        except ModuleNotFoundError:  # a rule of a later milestone not built into this copy
-            continue
-        asked = getattr(info, "could_report", None)
+        asked = SCREENS[code] if _tabled(code) else getattr(others.get(code), "could_report", None)
         if asked is not None:
             found.append(asked)
     return tuple(found)
+
+
+def _tabled(code: str) -> bool:
+    return code in SCREENS and code in RULE_MODULES and built_in(code)
 
 
 def could_report(text: str, tree: ast.Module, catalog: Catalog, codes: frozenset[str]) -> bool:

@@ -16,7 +16,7 @@ from migrator.context import ModuleContext
 from migrator.findings import Finding, reported_cell
 from migrator.judgement import Judgement, Location
 from migrator.parsing import parse_module
-from migrator.rules import RULE_MODULES, rule_info
+from migrator.rules import enabled_rules
 from migrator.rules.base import FastBatchableVisitor, Rule
 from migrator.rules.dsm900_parse_error import NESTED_TOO_DEEPLY
 from migrator.rules.dsm900_parse_error import parse_error as parse_error_finding
@@ -46,17 +46,8 @@ class _CommentCollector(FastBatchableVisitor):
 @cache
 def visitor_rules(codes: frozenset[str]) -> tuple[type[Rule], ...]:
     """The libcst rule classes among ``codes``, in code order."""
-    rules: list[type[Rule]] = []
-    for code in sorted(codes):
-        if code not in RULE_MODULES:
-            continue
-        try:
-            info = rule_info(code)
-        except ModuleNotFoundError:  # a rule of a later milestone not built into this copy
-            continue
-        if isinstance(info, type) and issubclass(info, Rule):
-            rules.append(info)
-    return tuple(rules)
+    rules = (info for _, info in enabled_rules(codes))
+    return tuple(info for info in rules if isinstance(info, type) and issubclass(info, Rule))
 
 
 def analyse_module(text: str, location: Location, judgement: Judgement, codes: frozenset[str],

@@ -7,7 +7,7 @@ print their documentation.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from importlib import import_module
 from typing import TYPE_CHECKING
 
@@ -71,11 +71,28 @@ def resolve_codes(select: Iterable[str] | None, ignore: Iterable[str],
     return frozenset(chosen)
 
 
+def built_in(code: str) -> bool:
+    """Whether a code's rule is one of this package's modules (not registered from elsewhere)."""
+    return "." not in RULE_MODULES[code]
+
+
 def rule_info(code: str) -> RuleInfo:
     """The rule class for a code (imports its module, and libcst with it)."""
     module = import_module(module_of(code))
     info: RuleInfo = module.RULE
     return info
+
+
+def enabled_rules(codes: Iterable[str]) -> Iterator[tuple[str, RuleInfo]]:
+    """Each registered code among ``codes`` with its rule class, in code order (imports them);
+    a code whose module is not built into this copy (a rule of a later milestone) is left out."""
+    for code in sorted(set(codes)):
+        if code not in RULE_MODULES:
+            continue
+        try:
+            yield code, rule_info(code)
+        except ModuleNotFoundError:
+            continue
 
 
 def available_codes() -> list[str]:
