@@ -36,18 +36,9 @@ def may_need_libcst(paths: list[str]) -> bool:
     pre-commit passes them) are read here first: a run on clean files forks no worker."""
     if not paths or len(paths) > MAX_FILES_READ_FIRST or any(os.path.isdir(p) for p in paths):
         return True
-    from migrator.engine import catalog_for, needs_analysis
+    from migrator.engine import ANALYSE, prefilter_paths
 
-    catalog = catalog_for(None)
-    for path in paths:
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read()
-        except OSError:
-            continue
-        if needs_analysis(data, catalog):
-            return True
-    return False
+    return ANALYSE in prefilter_paths(paths, None)  # an unreadable word is an option's value
 
 
 if __name__ == "__main__":
