@@ -134,23 +134,21 @@ def visitor_method_names(cls: type[cst.BatchableCSTVisitor]) -> tuple[str, ...]:
     (libcst marks the visitor base classes' empty methods ``_is_no_op``), in ``dir`` order.
 
     Only names that some class of the MRO defines with a real method can qualify: a name
-    defined only in classes whose every hook is a no-op (libcst's typed visitor bases, a
-    thousand names) resolves to a no-op. Those bases are read once, not once per visitor.
+    defined only in classes without one (libcst's typed visitor bases, a thousand no-op
+    names) resolves to no hook. Those bases are read once, not once per visitor.
     """
-    candidates = {name for klass in cls.__mro__ if not _only_no_op_hooks(klass)
+    candidates = {name for klass in cls.__mro__ if _defines_a_hook(klass)
                   for name in vars(klass) if name.startswith(_HOOK_PREFIXES)}
-    names = []
-    for name in sorted(candidates):
-        method = getattr(cls, name)
-        if inspect.isfunction(method) and not getattr(method, "_is_no_op", False):
-            names.append(name)
-    return tuple(names)
+    return tuple(name for name in sorted(candidates) if _is_hook(getattr(cls, name)))
+
+
+def _is_hook(value: object) -> bool:
+    return inspect.isfunction(value) and not getattr(value, "_is_no_op", False)
 
 
 @cache
-def _only_no_op_hooks(klass: type) -> bool:
-    return all(inspect.isfunction(value) and getattr(value, "_is_no_op", False)
-               for name, value in vars(klass).items() if name.startswith(_HOOK_PREFIXES))
+def _defines_a_hook(klass: type) -> bool:
+    return any(_is_hook(value) for name, value in vars(klass).items() if name.startswith(_HOOK_PREFIXES))
 
 
 def subtree(node: CSTNode) -> Iterator[CSTNode]:

@@ -707,6 +707,15 @@ class _OverridesWithNonMethods(cst.BatchableCSTVisitor):
         pass
 
 
+class _OnlySwitchesOff(cst.BatchableCSTVisitor):
+    visit_Name = None  # no real hook of its own: read like libcst's no-op bases
+
+
+class _BelowTheSwitch(_OnlySwitchesOff):
+    def leave_Name(self, original_node: cst.Name) -> None:
+        pass
+
+
 class _OverridesAgain(_OverridesWithNonMethods):
     def visit_Name(self, node: cst.Name) -> None:  # type: ignore[override]
         pass
@@ -724,7 +733,7 @@ def visitor_classes() -> list[type]:
     return [*(rule for rule in rules if issubclass(rule, cst.BatchableCSTVisitor)),
             traversal._CommentCollector, ExpressionContextProvider, ScopeProvider,
             libcst_scopes.ScopeVisitor, LeanScopeVisitor, cst.BatchableCSTVisitor, cst.CSTVisitor,
-            _OverridesWithNonMethods, _OverridesAgain]
+            _OverridesWithNonMethods, _OverridesAgain, _OnlySwitchesOff, _BelowTheSwitch]
 
 
 @pytest.mark.parametrize("cls", visitor_classes(), ids=lambda c: c.__qualname__)
