@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TextIO
 
-from migrator.engine import FileOutcome, Plan, check_file, run_files
+from migrator.engine import FileOutcome, Plan, check_file, prefiltered, run_files
 from migrator.reporting import Report, render
 
 if TYPE_CHECKING:
@@ -62,8 +62,8 @@ def collect(run: Run) -> list[FileOutcome]:
         candidate = run.stdin_candidate()
         if candidate is not None:
             outcomes.append(check_file(candidate, run.plan, sys.stdin.buffer.read()))
-    files = list(run.candidates())
-    with progress_reporter(len(files), run.progress_allowed) as advance:
+    files = prefiltered(run.candidates(), run.plan, run.workers)
+    with progress_reporter(len(files.items), run.progress_allowed) as advance:
         outcomes.extend(run_files(files, run.plan, workers=run.workers, on_progress=advance))
     return outcomes
 

@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -304,6 +304,63 @@ def _prefilter(items: Sequence[Candidate], plan: Plan, workers: int) -> list[str
     return verdicts
 
 
+@dataclass
+class Prefiltered:
+    """The files found, in order, each with its prefilter verdict: ANALYSE, SKIP, or the
+    error that stopped its read."""
+
+    items: list[Candidate]
+    verdicts: list[str | OSError]
+
+
+def prefiltered(candidates: Iterable[Candidate], plan: Plan, workers: int = 1) -> Prefiltered:
+    """The files found and their verdicts. A big tree (``PREFILTER_POOL_THRESHOLD`` files
+    found) is read and searched on both cores while the rest of it is still being found."""
+    items: list[Candidate] = []
+    remaining = iter(candidates)
+    if workers > 1:
+        for candidate in remaining:
+            items.append(candidate)
+            if len(items) >= PREFILTER_POOL_THRESHOLD:
+                return _prefiltered_beside_the_walk(items, remaining, plan)
+    items.extend(remaining)
+    return Prefiltered(items, _prefilter(items, plan, workers))
+
+
+def _prefiltered_beside_the_walk(found: list[Candidate], remaining: Iterator[Candidate],
+                                 plan: Plan) -> Prefiltered:
+    from migrator import sharing
+
+    warm.stop()  # a big tree: reading it needs both cores
+    helper = warm.fork() if sharing.can_fork() else None
+    if helper is None:
+        found.extend(remaining)
+        return Prefiltered(found, _prefilter(found, plan, 2))
+
+    def paths() -> Iterator[str]:
+        for candidate in found:
+            yield os.fspath(candidate.path)
+        for candidate in remaining:
+            found.append(candidate)
+            yield os.fspath(candidate.path)
+
+    work = partial(prefilter_verdicts, catalog_path=plan.catalog_path, prefilter=plan.prefilter)
+    names, verdicts = sharing.map_beside(paths(), work, helper)
+    # The helper says only that a read failed (a short answer); the error is read again here.
+    return Prefiltered(found, [prefilter_paths([path], plan.catalog_path, plan.prefilter)[0]
+                               if verdict == UNREAD else verdict
+                               for path, verdict in zip(names, verdicts, strict=True)])
+
+
+UNREAD = "unread"
+
+
+def prefilter_verdicts(paths: Sequence[str], catalog_path: Path | None, prefilter: bool) -> list[str]:
+    """``prefilter_paths`` with UNREAD in place of each error: an answer of a few bytes per file."""
+    return [UNREAD if isinstance(verdict, OSError) else verdict
+            for verdict in prefilter_paths(paths, catalog_path, prefilter)]
+
+
 # Readers whose documents are screened from CPython's tree alone (``migrator.analysis``).
 SCREENED_KINDS = frozenset({"python", "notebook", "markdown"})
 
@@ -343,20 +400,22 @@ def _screened_here(candidate: Candidate, plan: Plan) -> FileOutcome | None:
 
 
 def run_files(
-    candidates: Iterable[Candidate],
+    candidates: Iterable[Candidate] | Prefiltered,
     plan: Plan,
     worker: Callable[[Sequence[Candidate], Plan], list[FileOutcome]] = _check_chunk,
     workers: int = 1,
     on_progress: Callable[[int], None] | None = None,
 ) -> Iterator[FileOutcome]:
-    """Outcomes in candidate order. Files the prefilter rejects are never parsed."""
-    items = list(candidates)
+    """Outcomes in candidate order (``candidates`` may be prefiltered already). Files the
+    prefilter rejects are never parsed."""
+    found = candidates if isinstance(candidates, Prefiltered) else prefiltered(candidates, plan, workers)
+    items = found.items
     from migrator.project import project_at
 
     project_at.cache_clear()  # the project is read afresh each run (an in-process caller may repeat)
     pending: list[Candidate] = []
     outcomes: dict[str, FileOutcome] = {}
-    for candidate, verdict in zip(items, _prefilter(items, plan, workers), strict=True):
+    for candidate, verdict in zip(items, found.verdicts, strict=True):
         if isinstance(verdict, OSError):
             outcomes[candidate.display] = unreadable(candidate, verdict, plan)
         elif verdict == SKIP:

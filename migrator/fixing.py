@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO
 
-from migrator.engine import FileOutcome, Plan, analyse_bytes, run_files, unreadable
+from migrator.engine import FileOutcome, Plan, analyse_bytes, prefiltered, run_files, unreadable
 from migrator.findings import Finding, Fix, FollowUp
 from migrator.rewrite import select_fixes, unique_edits, verify, wanted
 
@@ -236,11 +236,12 @@ def run_fix(run: Run, diff: bool) -> FixResult:
                     if outcome.changed else b""
             else:
                 sys.stdout.buffer.write(outcome.fixed if outcome.fixed is not None else data)
-    files = list(run.candidates())
+    found = prefiltered(run.candidates(), plan, run.workers)
+    files = found.items
     label = "checking" if diff else "fixing"
     try:
         with progress_reporter(len(files), run.progress_allowed, label) as advance:
-            for done_file in run_files(files, plan, worker=fix_chunk, workers=run.workers,
+            for done_file in run_files(found, plan, worker=fix_chunk, workers=run.workers,
                                        on_progress=advance):
                 outcomes.append(done_file)
     except KeyboardInterrupt:

@@ -12,10 +12,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from migrator import warm
 from migrator.catalog import Catalog
 from migrator.discovery import Candidate, DiscoveryOptions
-from migrator.engine import PREFILTER_POOL_THRESHOLD, Plan, catalog_for, default_workers
+from migrator.engine import Plan, catalog_for, default_workers
 from migrator.findings import Finding, Severity
 from migrator.settings import Settings
 
@@ -194,8 +193,6 @@ def candidates(invocation: Invocation) -> Iterator[Candidate]:
                 sys.stderr.write(f"deepseek-migrate: skipped {item.display}: {item.reason}\n")
             elif isinstance(item, Candidate):
                 found += 1
-                if found == PREFILTER_POOL_THRESHOLD:  # a big tree: its processes need both cores
-                    warm.stop()
                 yield item
     except DiscoveryError as error:
         raise InvocationError(str(error)) from None

@@ -10,7 +10,8 @@ The worker is only an optimisation: whenever it cannot answer (it died, a messag
 pickle, it raised), the caller does the work itself, so every outcome is what an in-process
 run gives. Started only by the command line on Linux (a fork before any thread exists),
 never by an in-process caller, and stopped (killed) as soon as the run knows it has no use
-for it: a big tree (the process pool), no file left to parse, or the end of the run.
+for it: a big tree (its reading takes both cores), no file left to parse, or the end of the run.
+``fork`` starts other such workers (``migrator.sharing`` uses one).
 """
 
 from __future__ import annotations
@@ -38,20 +39,62 @@ class WarmWorker:
 
     def run(self, function: Callable[..., _T], *args: object) -> _T | None:
         """``function(*args)`` in the worker; None where the worker did not answer."""
+        if not self.submit(function, *args):
+            return None
+        answered, value = self.collect()
+        if not answered:
+            return None
+        result: _T = value
+        return result
+
+    def submit(self, function: Callable[..., object], *args: object) -> bool:
+        """Send a call without waiting for its answer; False (and the worker stopped) when it
+        cannot be sent."""
         import pickle
 
         try:
             _send(self.requests, (os.getcwd(), function, args))
+        except (OSError, pickle.PicklingError, AttributeError, TypeError, ValueError):
+            self.stop()
+            return False
+        return True
+
+    def ready(self) -> bool:
+        """Whether an answer (or the worker's end) is waiting to be collected."""
+        import select
+
+        try:
+            return bool(select.select([self.replies], [], [], 0)[0])
+        except (OSError, ValueError):
+            return True  # collect() meets the problem and says so
+
+    def collect(self) -> tuple[bool, Any]:
+        """The next answer, waiting for it: (True, value), or (False, None) where the call
+        raised or the worker is gone (it is stopped then)."""
+        import pickle
+
+        try:
             answered, value = _receive(self.replies)
-        except (OSError, EOFError, pickle.PicklingError, pickle.UnpicklingError,
-                AttributeError, TypeError, ValueError):
-            stop()
-            return None
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, TypeError, ValueError):
+            answered, value = False, None
         if not answered:
-            stop()
-            return None
-        result: _T = value
-        return result
+            self.stop()
+        return bool(answered), value
+
+    def stop(self) -> None:
+        """Kill the worker (it holds no state worth keeping) and reap it; idempotent."""
+        global _worker
+        if _worker is self:
+            _worker = None
+        if self.pid < 0:
+            return
+        pid, self.pid = self.pid, -1
+        for descriptor in (self.requests, self.replies):
+            with contextlib.suppress(OSError):
+                os.close(descriptor)
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
 
 
 _worker: WarmWorker | None = None
@@ -78,22 +121,28 @@ def path_arguments(argv: Sequence[str]) -> list[str]:
 def start(preload: Sequence[str]) -> None:
     """Fork the worker, which imports ``preload`` and then waits for calls."""
     global _worker
-    if _worker is not None:
-        return
+    if _worker is None:
+        _worker = fork(preload)
+
+
+def fork(preload: Sequence[str] = ()) -> WarmWorker | None:
+    """A new worker (None when the fork fails), stopped at exit at the latest. Only for a
+    process without threads: the child runs Python code after the fork."""
     try:
         requests_in, requests_out = os.pipe()
         replies_in, replies_out = os.pipe()
         pid = os.fork()
     except OSError:
-        return
+        return None
     if pid == 0:
         os.close(requests_out)
         os.close(replies_in)
         _serve(requests_in, replies_out, preload)
     os.close(requests_in)
     os.close(replies_out)
-    _worker = WarmWorker(pid, requests_out, replies_in)
-    atexit.register(stop)
+    worker = WarmWorker(pid, requests_out, replies_in)
+    atexit.register(worker.stop)
+    return worker
 
 
 def active() -> WarmWorker | None:
@@ -101,17 +150,11 @@ def active() -> WarmWorker | None:
 
 
 def stop() -> None:
-    """Kill the worker (it holds no state worth keeping) and reap it."""
+    """Stop the warm worker, if there is one."""
     global _worker
     worker, _worker = _worker, None
-    if worker is None:
-        return
-    for descriptor in (worker.requests, worker.replies):
-        with contextlib.suppress(OSError):
-            os.close(descriptor)
-    with contextlib.suppress(OSError):
-        os.kill(worker.pid, signal.SIGKILL)
-        os.waitpid(worker.pid, 0)
+    if worker is not None:
+        worker.stop()
 
 
 def _serve(requests: int, replies: int, preload: Sequence[str]) -> NoReturn:
