@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -410,9 +411,11 @@ def run_files(
     prefilter rejects are never parsed."""
     found = candidates if isinstance(candidates, Prefiltered) else prefiltered(candidates, plan, workers)
     items = found.items
-    from migrator.project import project_at
-
-    project_at.cache_clear()  # the project is read afresh each run (an in-process caller may repeat)
+    # The project is read afresh each run (an in-process caller may repeat); a run that never
+    # imported it has nothing to forget.
+    project = sys.modules.get("migrator.project")
+    if project is not None:
+        project.project_at.cache_clear()
     pending: list[Candidate] = []
     outcomes: dict[str, FileOutcome] = {}
     for candidate, verdict in zip(items, found.verdicts, strict=True):

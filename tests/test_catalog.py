@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
-from migrator.catalog import CatalogError, load_catalog
+from migrator.catalog import CatalogError, load_catalog, parse_utc
 
 from .conftest import run_cli
 
@@ -145,3 +148,46 @@ def test_catalog_date_before_today_is_a_warning_with_days_left(tmp_path: Path) -
     (finding,) = json.loads(result.stdout)["findings"]
     assert finding["severity"] == "warning"
     assert "48 days left" in finding["message"]
+
+
+def strptime_moment(text: str) -> datetime | None:
+    """What the catalog's moments meant when they were read with ``datetime.strptime``."""
+    for fmt in ("%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%MZ", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text.strip(), fmt).replace(tzinfo=timezone.utc)
+        except ValueError:
+            continue
+    return None
+
+
+MOMENT_PIECES = st.sampled_from(["2026", "0001", "9999", "-", "07", "7", "24", " 4", "31", "30",
+                                 "29", "02", "13", "00", "T", "t", "15", ":", "59", "60", "61",
+                                 "5", "Z", "z", " ", "٢", "12", "1"])
+
+
+@given(st.lists(MOMENT_PIECES, max_size=12).map("".join) | st.text(max_size=24))
+@example("2026-07-24T15:59Z")
+@example("2026-07-24T15:59:00Z")
+@example("2026-07-24")
+@example("2024-02-29")
+@example("2026-02-29")
+@example(" 2026-7- 4t1:5:6z ")
+@example("2026-07-24T15:59:60Z")
+@example("2026-07-1٢")
+def test_a_moment_reads_as_strptime_read_it(text: str) -> None:
+    expected = strptime_moment(text)
+    if expected is None:
+        with pytest.raises(CatalogError, match="is not a UTC moment"):
+            parse_utc(text, "test")
+    else:
+        assert parse_utc(text, "test") == expected
+
+
+def test_the_bundled_catalog_is_read_without_importlib_resources_when_installed_as_files() -> None:
+    import subprocess
+    import sys
+
+    probe = ("import sys; from migrator.catalog import load_catalog; load_catalog(); "
+             "print(sorted(m for m in ('importlib.resources', '_strptime') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
