@@ -323,20 +323,22 @@ def prefiltered(candidates: Iterable[Candidate], plan: Plan, workers: int = 1) -
         for candidate in remaining:
             items.append(candidate)
             if len(items) >= PREFILTER_POOL_THRESHOLD:
-                return _prefiltered_beside_the_walk(items, remaining, plan)
+                return _prefiltered_beside_the_walk(items, remaining, plan, workers)
     items.extend(remaining)
     return Prefiltered(items, _prefilter(items, plan, workers))
 
 
 def _prefiltered_beside_the_walk(found: list[Candidate], remaining: Iterator[Candidate],
-                                 plan: Plan) -> Prefiltered:
+                                 plan: Plan, workers: int) -> Prefiltered:
+    """On two cores, one helper reads while the walk goes on; with more, the walk ends first
+    and a pool of ``workers`` processes shares the reading (one helper would leave cores idle)."""
     from migrator import sharing
 
-    warm.stop()  # a big tree: reading it needs both cores
-    helper = warm.fork() if sharing.can_fork() else None
+    warm.stop()  # a big tree: reading it needs every core
+    helper = warm.fork() if workers == 2 and sharing.can_fork() else None
     if helper is None:
         found.extend(remaining)
-        return Prefiltered(found, _prefilter(found, plan, 2))
+        return Prefiltered(found, _prefilter(found, plan, workers))
 
     def paths() -> Iterator[str]:
         for candidate in found:

@@ -236,10 +236,10 @@ def run_fix(run: Run, diff: bool) -> FixResult:
                     if outcome.changed else b""
             else:
                 sys.stdout.buffer.write(outcome.fixed if outcome.fixed is not None else data)
-    found = prefiltered(run.candidates(), plan, run.workers)
-    files = found.items
     label = "checking" if diff else "fixing"
     try:
+        found = prefiltered(run.candidates(), plan, run.workers)
+        files = found.items
         with progress_reporter(len(files), run.progress_allowed, label) as advance:
             for done_file in run_files(found, plan, worker=fix_chunk, workers=run.workers,
                                        on_progress=advance):

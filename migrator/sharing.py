@@ -44,7 +44,9 @@ def map_beside(
 ) -> tuple[list[_T], list[_R]]:
     """Every item of ``items`` and ``work``'s result for it, in order, with ``work`` run on
     batches here and in ``helper``; the helper is stopped when done. ``work`` must pickle
-    (a module-level function), and so must the items."""
+    (a module-level function), and so must the items. A batch's results must be small (a
+    few KB): this process may be writing the next batch while the helper writes them, and
+    each waits for the other once a pipe's buffer (64 KiB) is full."""
     return _Sharing(work, helper, batch).run(items)
 
 

@@ -86,6 +86,7 @@ class WarmWorker:
         global _worker
         if _worker is self:
             _worker = None
+        _live.discard(self)
         if self.pid < 0:
             return
         pid, self.pid = self.pid, -1
@@ -128,11 +129,16 @@ def start(preload: Sequence[str]) -> None:
 def fork(preload: Sequence[str] = ()) -> WarmWorker | None:
     """A new worker (None when the fork fails), stopped at exit at the latest. Only for a
     process without threads: the child runs Python code after the fork."""
+    opened: list[int] = []
     try:
         requests_in, requests_out = os.pipe()
+        opened += (requests_in, requests_out)
         replies_in, replies_out = os.pipe()
+        opened += (replies_in, replies_out)
         pid = os.fork()
     except OSError:
+        for descriptor in opened:
+            os.close(descriptor)
         return None
     if pid == 0:
         os.close(requests_out)
@@ -141,8 +147,17 @@ def fork(preload: Sequence[str] = ()) -> WarmWorker | None:
     os.close(requests_in)
     os.close(replies_out)
     worker = WarmWorker(pid, requests_out, replies_in)
-    atexit.register(worker.stop)
+    _live.add(worker)
     return worker
+
+
+_live: set[WarmWorker] = set()  # forked and not stopped yet
+
+
+@atexit.register
+def _stop_all() -> None:
+    for worker in list(_live):
+        worker.stop()
 
 
 def active() -> WarmWorker | None:

@@ -98,7 +98,9 @@ import json, runpy, sys
 from migrator import engine, sharing
 engine.PREFILTER_POOL_THRESHOLD = int(sys.argv.pop(1))
 real_map = sharing.map_beside
+shared = []
 def in_small_batches(items, work, helper, batch=sharing.BATCH):
+    shared.append(helper.pid)
     return real_map(items, work, helper, 2)
 sharing.map_beside = in_small_batches
 sys.argv = ["deepseek-migrate", *sys.argv[1:]]
@@ -106,6 +108,7 @@ try:
     runpy.run_module("migrator", run_name="__main__")
 except SystemExit:
     pass
+print("SHARED", len(shared), file=sys.stderr)
 """
 
 
@@ -125,11 +128,13 @@ def write_tree(root: Path) -> None:
     unreadable.chmod(0)
 
 
-def check_json(root: Path, threshold: int, *args: str) -> dict[str, object]:
+def check_json(root: Path, threshold: int, *args: str, shares: int = 0) -> dict[str, object]:
+    """The JSON report; ``shares``: how many times the reading must have been shared."""
     env = {**os.environ, "DEEPSEEK_MIGRATE_TODAY": TODAY}
     done = subprocess.run([sys.executable, "-c", CHECK, str(threshold), "check", "--no-cache",
                            "--no-progress", "--exit-zero", "--output-format", "json", *args, "."],
                           cwd=root, capture_output=True, text=True, env=env, check=True)
+    assert done.stderr.splitlines()[-1] == f"SHARED {shares}", done.stderr
     report: dict[str, object] = json.loads(done.stdout)
     report.pop("today", None)
     return report
@@ -139,7 +144,7 @@ def check_json(root: Path, threshold: int, *args: str) -> dict[str, object]:
 def test_a_big_tree_read_beside_the_walk_gets_the_report_of_one_process(tmp_path: Path) -> None:
     write_tree(tmp_path)
     alone = check_json(tmp_path, 10**9, "--workers", "1")
-    shared = check_json(tmp_path, 3)
+    shared = check_json(tmp_path, 3, "--workers", "2", shares=1)
     assert shared == alone
     codes = sorted(str(f["code"]) for f in alone["findings"])  # type: ignore[attr-defined]
     assert codes.count("DSM001") >= 5 and "DSM900" in codes  # hits, the wide file, the unreadable one
@@ -150,8 +155,9 @@ def test_a_big_tree_read_beside_the_walk_gets_the_report_of_one_process_as_root_
     write_tree(tmp_path)
     (tmp_path / "pkg0" / "locked.py").chmod(0o644)
     alone = check_json(tmp_path, 10**9, "--workers", "1")
-    assert check_json(tmp_path, 3) == alone
-    assert check_json(tmp_path, 1) == alone
+    assert check_json(tmp_path, 3, "--workers", "2", shares=1) == alone
+    assert check_json(tmp_path, 1, "--workers", "2", shares=1) == alone
+    assert check_json(tmp_path, 3, "--workers", "3") == alone  # more cores: a pool after the walk
 
 
 # The engine's verdicts for a list of files, some of them gone, with the helper and without.
@@ -166,10 +172,17 @@ files = [Candidate(root / name, name, "python", False, False) for name in names]
 plan = engine.Plan(codes=frozenset(), today=engine.datetime.now(), target="deepseek-v4-flash")
 alone = engine.prefiltered(files, plan, workers=1)
 engine.PREFILTER_POOL_THRESHOLD = 3
+here = []
+real_verdicts = engine.prefilter_verdicts
+def counted(paths, catalog_path, prefilter):
+    here.extend(paths)  # (the helper's own calls count in its own copy of the list)
+    return real_verdicts(paths, catalog_path, prefilter)
+counted.__module__, counted.__qualname__ = "migrator.engine", "prefilter_verdicts"  # pickled by name
+engine.prefilter_verdicts = counted
 shared = engine.prefiltered(iter(files), plan, workers=2)
 def shown(verdicts):
     return [type(v).__name__ if isinstance(v, OSError) else v for v in verdicts]
-print(json.dumps({"same_items": shared.items == files == alone.items,
+print(json.dumps({"same_items": shared.items == files == alone.items, "here": len(here),
                   "alone": shown(alone.verdicts), "shared": shown(shared.verdicts)}))
 """
 
@@ -186,3 +199,24 @@ def test_the_helpers_verdicts_are_the_engines_and_a_failed_read_is_its_error(tmp
     assert found["shared"] == found["alone"]
     assert found["alone"][-2:] == ["FileNotFoundError", "FileNotFoundError"]
     assert found["alone"].count("analyse") == 14
+    assert 0 < found["here"] < 702  # both processes read a part
+
+
+# ``fix`` interrupted while the tree is still being read.
+INTERRUPTED = """
+import runpy, sys
+from migrator import engine
+def interrupt(*args, **kwargs):
+    raise KeyboardInterrupt
+engine.prefilter_paths = interrupt
+sys.argv = ["deepseek-migrate", "fix", "--no-cache", "--no-progress", "."]
+runpy.run_module("migrator", run_name="__main__")
+"""
+
+
+def test_fix_interrupted_while_reading_says_it_wrote_nothing(tmp_path: Path) -> None:
+    (tmp_path / "client.py").write_text('MODEL = "deepseek-chat"\n', encoding="utf-8")
+    done = subprocess.run([sys.executable, "-c", INTERRUPTED], cwd=tmp_path, capture_output=True,
+                          text=True, check=False)
+    assert "interrupted before writing any file" in done.stderr
+    assert (tmp_path / "client.py").read_text(encoding="utf-8") == 'MODEL = "deepseek-chat"\n'

@@ -146,3 +146,21 @@ def test_which_command_lines_may_use_the_worker(argv: list[str], expected: bool)
     from migrator import warm
 
     assert warm.wanted(argv) is (expected and sys.platform.startswith("linux"))
+
+
+FORK_FAILS = """
+import os
+from migrator import warm
+def refuse():
+    raise BlockingIOError(11, "Resource temporarily unavailable")
+os.fork = refuse
+before = sorted(os.listdir("/proc/self/fd"))
+print(warm.fork(), sorted(os.listdir("/proc/self/fd")) == before)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="lists descriptors through /proc")
+def test_a_fork_that_fails_gives_no_worker_and_keeps_no_pipe_open() -> None:
+    done = subprocess.run([sys.executable, "-c", FORK_FAILS], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.split() == ["None", "True"]
