@@ -199,7 +199,7 @@ def test_the_helpers_verdicts_are_the_engines_and_a_failed_read_is_its_error(tmp
     assert found["shared"] == found["alone"]
     assert found["alone"][-2:] == ["FileNotFoundError", "FileNotFoundError"]
     assert found["alone"].count("analyse") == 14
-    assert 0 < found["here"] < 702  # both processes read a part
+    assert found["here"] < 702  # the helper read a part (perhaps all: the files are tiny)
 
 
 # ``fix`` interrupted while the tree is still being read.
