@@ -315,16 +315,15 @@ def attribute_index(project: Project) -> AttributeIndex:
 
 def _touches(context: ModuleContext, name: str) -> Iterator[_Touch]:
     """Every ``x.name`` in the module, and every ``setattr``/``getattr`` that may be one."""
-    for node in context.nodes_of(cst.Attribute):
-        assert isinstance(node, cst.Attribute)
-        if node.attr.value == "__dict__":
-            yield _Touch(node, node.value, "dynamic")  # `obj.__dict__.update(...)`, `[...] = `
+    for attribute in context.attributes_named(("__dict__", name)):
+        if attribute.attr.value == "__dict__":
+            yield _Touch(attribute, attribute.value, "dynamic")  # `obj.__dict__.update(...)`, `[...] = `
             continue
-        if node.attr.value != name or _inside(context, node, (cst.Import, cst.ImportFrom)):
+        if _inside(context, attribute, (cst.Import, cst.ImportFrom)):
             continue
-        how = context.expression_context(node)
+        how = context.expression_context(attribute)
         access: Literal["load", "store"] = "load" if how is ExpressionContext.LOAD else "store"
-        yield _Touch(node, node.value, access)
+        yield _Touch(attribute, attribute.value, access)
     for node in context.nodes_of(cst.Call):
         assert isinstance(node, cst.Call)
         if not (isinstance(node.func, cst.Name) and node.func.value in DYNAMIC_ACCESS):

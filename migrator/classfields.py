@@ -260,9 +260,8 @@ class _FieldFlow:
             if id(there.context) in seen:
                 continue
             seen.add(id(there.context))
-            for node in there.context.nodes_of(cst.Attribute):
-                assert isinstance(node, cst.Attribute)
-                if node.attr.value in self.declared.keywords and id(node) not in self.followed:
+            for node in there.context.attributes_named(self.declared.keywords):
+                if id(node) not in self.followed:
                     self.blocked(f"`.{node.attr.value}` is read at {there.where(node)} through an object "
                                  f"the tool cannot follow: it may be {self.label}")
 

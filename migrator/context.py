@@ -607,6 +607,23 @@ class ModuleContext:
         order = self._source_order
         return sorted(found, key=lambda call: order.get(call, -1)) if len(found) > 1 else found
 
+    def attributes_named(self, names: Iterable[str]) -> list[cst.Attribute]:
+        """The attribute nodes ``x.NAME`` for these names, in source order."""
+        by_name = self._attributes_by_name
+        lists = [by_name[name] for name in set(names) if name in by_name]
+        if len(lists) == 1:
+            return list(lists[0])
+        order = self._source_order
+        return sorted((node for found in lists for node in found), key=lambda node: order.get(node, -1))
+
+    @cached_property
+    def _attributes_by_name(self) -> dict[str, list[cst.Attribute]]:
+        by_name: dict[str, list[cst.Attribute]] = {}
+        for node in self.nodes_of(cst.Attribute):
+            assert isinstance(node, cst.Attribute)
+            by_name.setdefault(node.attr.value, []).append(node)
+        return by_name
+
     @cached_property
     def _calls_by_last_name(self) -> dict[str, list[cst.Call]]:
         by_name: dict[str, list[cst.Call]] = {}

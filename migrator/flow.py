@@ -675,8 +675,7 @@ class ValueFlow:
         if isinstance(self.index.scope_of(klass), GlobalScope):
             self._require_class_not_imported(klass)
         owners = {"self", "cls", klass.name.value}
-        uses = [node for node in self.context.nodes_of(cst.Attribute)
-                if isinstance(node, cst.Attribute) and node.attr.value == target.value]
+        uses = self.context.attributes_named((target.value,))
         if not uses:
             raise Unfollowable(f"`{klass.name.value}.{target.value}` is not used in this module")
         reached: list[Reached] = []

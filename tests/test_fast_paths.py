@@ -16,6 +16,7 @@ import textwrap
 from dataclasses import replace
 from pathlib import Path
 
+import libcst as cst
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -349,3 +350,32 @@ def test_on_demand_metadata_gives_the_findings_of_the_full_path(path: Path) -> N
 @given(st.lists(st.sampled_from(FRAGMENTS[:-1]), min_size=1, max_size=8))
 def test_on_demand_metadata_matches_the_full_path_for_any_module(lines: list[str]) -> None:
     assert_same_as_full_path("from openai import OpenAI\n" + "\n".join(lines) + "\n")
+
+
+ATTRIBUTES = '''
+import os
+class Client:
+    model = "deepseek-chat"
+    def send(self):
+        return self.model, os.path.join(self.__dict__, self.model.upper()), other.model
+x.y.model = obj.path
+'''
+
+
+@given(st.lists(st.sampled_from(["model", "__dict__", "path", "join", "upper", "y", "absent"]),
+                max_size=4))
+def test_attributes_by_name_are_the_attribute_nodes_with_that_name_in_source_order(
+        names: list[str]) -> None:
+    from libcst.metadata import MetadataWrapper
+
+    from migrator.context import ModuleContext
+    from migrator.engine import judgement_for
+    from migrator.judgement import Location
+    from migrator.parsing import parse_module
+
+    module = parse_module(ATTRIBUTES)
+    context = ModuleContext(module, MetadataWrapper(module, unsafe_skip_copy=True), ATTRIBUTES,
+                            Location("m.py"), judgement_for(plan()))  # type: ignore[arg-type]
+    every = context.nodes_of(cst.Attribute)
+    expected = [node for node in every if isinstance(node, cst.Attribute) and node.attr.value in names]
+    assert context.attributes_named(names) == expected
