@@ -316,7 +316,8 @@ class Prefiltered:
 
 def prefiltered(candidates: Iterable[Candidate], plan: Plan, workers: int = 1) -> Prefiltered:
     """The files found and their verdicts. A big tree (``PREFILTER_POOL_THRESHOLD`` files
-    found) is read and searched on both cores while the rest of it is still being found."""
+    found) is read and searched by every worker: with two, while the rest of it is still
+    being found."""
     items: list[Candidate] = []
     remaining = iter(candidates)
     if workers > 1:
