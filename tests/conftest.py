@@ -21,6 +21,16 @@ FIXTURES = ROOT / "fixtures"
 TODAY = "2026-11-28T00:00:00Z"
 TODAY_DT = datetime(2026, 11, 28, tzinfo=timezone.utc)
 
+# The end of a script run with ``python -c SCRIPT ARGS``: the command line ARGS, run as
+# ``python -m migrator`` runs it (a script ending so imports sys and runpy).
+RUN_AS_THE_COMMAND_LINE = """
+sys.argv = ["deepseek-migrate", *sys.argv[1:]]
+try:
+    runpy.run_module("migrator", run_name="__main__")
+except SystemExit:
+    pass
+"""
+
 
 @pytest.fixture(autouse=True)
 def _pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:

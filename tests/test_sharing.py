@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import TODAY
+from tests.conftest import RUN_AS_THE_COMMAND_LINE, TODAY
 
 # Runs map_beside over N items produced slowly or fast, with a batch size B; MODE says what
 # the helper does: "" its work, "kill" dies at once, "raise" fails on its third batch,
@@ -103,11 +103,7 @@ def in_small_batches(items, work, helper, batch=sharing.BATCH):
     shared.append(helper.pid)
     return real_map(items, work, helper, 2)
 sharing.map_beside = in_small_batches
-sys.argv = ["deepseek-migrate", *sys.argv[1:]]
-try:
-    runpy.run_module("migrator", run_name="__main__")
-except SystemExit:
-    pass
+""" + RUN_AS_THE_COMMAND_LINE + """
 print("SHARED", len(shared), file=sys.stderr)
 """
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, TODAY, run_subprocess
+from tests.conftest import FIXTURES, RUN_AS_THE_COMMAND_LINE, TODAY, run_subprocess
 
 PROJECTS = sorted(p / "before" for p in (FIXTURES / "projects").iterdir() if (p / "before").is_dir())
 
@@ -35,11 +35,7 @@ def start(preload):
     if worker is not None and mode == "kill":
         os.kill(worker.pid, 9)
 warm.start = start
-sys.argv = ["deepseek-migrate", *sys.argv[1:]]
-try:
-    runpy.run_module("migrator", run_name="__main__")
-except SystemExit:
-    pass
+""" + RUN_AS_THE_COMMAND_LINE + """
 seen["libcst"] = "libcst" in sys.modules
 seen["left"] = warm.active() is not None
 print("PROBE " + json.dumps(seen), file=sys.stderr)
