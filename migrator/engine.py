@@ -336,7 +336,7 @@ def _prefiltered_beside_the_walk(found: list[Candidate], remaining: Iterator[Can
     from migrator import sharing
 
     warm.stop()  # a big tree: reading it needs every core
-    helper = warm.fork() if workers == 2 and sharing.can_fork() else None
+    helper = warm.fork() if workers == 2 and warm.can_fork() else None
     if helper is None:
         found.extend(remaining)
         return Prefiltered(found, _prefilter(found, plan, workers))

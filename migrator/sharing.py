@@ -12,7 +12,6 @@ something unreadable) is done here, and so is everything after that.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterable, Sequence
 from itertools import pairwise
 from typing import Generic, TypeVar
@@ -24,16 +23,6 @@ _R = TypeVar("_R")
 
 BATCH = 256  # items per message: big enough that a message costs little next to its work
 AHEAD = 2  # batches the helper holds at once: it never waits, and the back stays ours
-
-
-def can_fork() -> bool:
-    """Whether a helper may be forked here: Linux (fork is the start method there, and the
-    child runs Python code), in a process with no other thread (a lock held by one would
-    stay held in the child)."""
-    if not sys.platform.startswith("linux"):
-        return False
-    threading = sys.modules.get("threading")
-    return threading is None or threading.active_count() == 1
 
 
 def map_beside(

@@ -101,10 +101,20 @@ class WarmWorker:
 _worker: WarmWorker | None = None
 
 
+def can_fork() -> bool:
+    """Whether a worker may be forked here: Linux (fork is the start method there, and the
+    child runs Python code), in a process with no other thread (a lock held by one would
+    stay held in the child)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    threading = sys.modules.get("threading")
+    return threading is None or threading.active_count() == 1
+
+
 def wanted(argv: Sequence[str]) -> bool:
-    """Whether a command line may use the worker: ``check`` on Linux, not ``--workers 1``,
-    not standard input alone (read in this process)."""
-    if not sys.platform.startswith("linux") or not argv or argv[0] != "check":
+    """Whether a command line may use the worker: ``check`` where a fork may be made, not
+    ``--workers 1``, not standard input alone (read in this process)."""
+    if not can_fork() or not argv or argv[0] != "check":
         return False
     rest = list(argv[1:])
     if "--help" in rest or "--workers=1" in rest:
@@ -127,8 +137,8 @@ def start(preload: Sequence[str]) -> None:
 
 
 def fork(preload: Sequence[str] = ()) -> WarmWorker | None:
-    """A new worker (None when the fork fails), stopped at exit at the latest. Only for a
-    process without threads: the child runs Python code after the fork."""
+    """A new worker (None when the fork fails), stopped at exit at the latest. Only where
+    ``can_fork()``: the child runs Python code after the fork."""
     opened: list[int] = []
     try:
         requests_in, requests_out = os.pipe()
@@ -165,11 +175,9 @@ def active() -> WarmWorker | None:
 
 
 def stop() -> None:
-    """Stop the warm worker, if there is one."""
-    global _worker
-    worker, _worker = _worker, None
-    if worker is not None:
-        worker.stop()
+    """Stop the warm worker, if there is one (its ``stop`` forgets it)."""
+    if _worker is not None:
+        _worker.stop()
 
 
 def _serve(requests: int, replies: int, preload: Sequence[str]) -> NoReturn:
