@@ -112,9 +112,9 @@ def can_fork() -> bool:
 
 
 def wanted(argv: Sequence[str]) -> bool:
-    """Whether a command line may use the worker: ``check`` where a fork may be made, not
-    ``--workers 1``, not standard input alone (read in this process)."""
-    if not can_fork() or not argv or argv[0] != "check":
+    """Whether a command line may use the worker: ``check`` on Linux, not ``--workers 1``,
+    not standard input alone (read in this process). Asked at start-up, before any thread."""
+    if not sys.platform.startswith("linux") or not argv or argv[0] != "check":
         return False
     rest = list(argv[1:])
     if "--help" in rest or "--workers=1" in rest:
