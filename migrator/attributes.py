@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Literal
 import libcst as cst
 from libcst.metadata import ClassScope, ExpressionContext, GlobalScope
 
+from migrator.construction import class_references, class_use, inside
 from migrator.context import STRING_NODES, attribute_chain
 from migrator.flow import EXTENSIONS
 from migrator.project import PerProject
@@ -43,7 +44,6 @@ if TYPE_CHECKING:
 # Methods whose presence in the class changes what storing or reading an attribute does.
 HOOKS = frozenset({"__setattr__", "__getattribute__", "__set_name__", "__init_subclass__"})
 PLAIN_BASES = frozenset({"object"})
-TYPE_TESTS = frozenset({"isinstance", "issubclass"})
 DYNAMIC_ACCESS = frozenset({"setattr", "delattr", "getattr", "vars"})
 
 Receiver = Literal["ours", "other", "unknown"]
@@ -154,8 +154,8 @@ class InstanceAttribute:
         klass = self.klass.name.value
         for context, names in self._class_bindings():
             there = self._flow_in(context)
-            for node in _class_references(context, names, self.klass):
-                use = _class_use(context, node)
+            for node in class_references(context, names, self.klass):
+                use = class_use(context, node)
                 if use == "subclassed":
                     sub = there.enclosing(node, cst.ClassDef)
                     shown = f"`{sub.name.value}`" if sub is not None else "a class"
@@ -319,7 +319,7 @@ def _touches(context: ModuleContext, name: str) -> Iterator[_Touch]:
         if attribute.attr.value == "__dict__":
             yield _Touch(attribute, attribute.value, "dynamic")  # `obj.__dict__.update(...)`, `[...] = `
             continue
-        if _inside(context, attribute, (cst.Import, cst.ImportFrom)):
+        if inside(context, attribute, (cst.Import, cst.ImportFrom)):
             continue
         how = context.expression_context(attribute)
         access: Literal["load", "store"] = "load" if how is ExpressionContext.LOAD else "store"
@@ -339,49 +339,6 @@ def _touches(context: ModuleContext, name: str) -> Iterator[_Touch]:
         named = literal_value(plain[1]) if isinstance(plain[1], STRING_NODES) else None
         if named is None or named == name:
             yield _Touch(node, plain[0], "dynamic")
-
-
-def _class_references(context: ModuleContext, names: set[str],
-                      klass: cst.ClassDef) -> Iterator[cst.CSTNode]:
-    """The names (or ``module.Class`` attributes) that refer to the class, imports aside."""
-    for node in context.nodes_of(cst.Name, cst.Attribute):
-        if isinstance(node, cst.Name) and node.value in names and node is not klass.name:
-            parent = context.requests.parent(node)
-            if isinstance(parent, cst.Attribute) and parent.attr is node:
-                continue
-            if _inside(context, node, (cst.ImportFrom, cst.Import)):
-                continue
-            yield node
-        elif isinstance(node, cst.Attribute) and node.attr.value == klass.name.value and \
-                not _inside(context, node, (cst.ImportFrom, cst.Import)):
-            yield node  # `module.Class`, or an unrelated `x.Class`: counted all the same
-
-
-def _class_use(context: ModuleContext,
-               node: cst.CSTNode) -> Literal["ok", "subclassed", "attribute", "passed"]:
-    index = context.requests
-    parent = index.parent(node)
-    if isinstance(parent, cst.Call) and parent.func is node:
-        return "ok"
-    if isinstance(parent, cst.Attribute) and parent.value is node:
-        return "attribute"
-    if isinstance(parent, cst.Arg):
-        holder = index.parent(parent)
-        if isinstance(holder, cst.ClassDef):
-            return "subclassed"
-        if isinstance(holder, cst.Call) and attribute_chain(holder.func)[-1:] in ([t] for t in TYPE_TESTS):
-            return "ok"
-    if isinstance(parent, (cst.Tuple, cst.Element)):
-        current: cst.CSTNode | None = parent
-        while isinstance(current, (cst.Tuple, cst.Element)):
-            current = index.parent(current)
-        arg = current
-        call = index.parent(arg) if isinstance(arg, cst.Arg) else None
-        if isinstance(call, cst.Call) and attribute_chain(call.func)[-1:] in ([t] for t in TYPE_TESTS):
-            return "ok"
-    if _inside(context, node, (cst.Annotation,)):
-        return "ok"
-    return "passed"
 
 
 def _class_body_names(klass: cst.ClassDef) -> Iterator[tuple[str, cst.CSTNode]]:
@@ -451,17 +408,6 @@ def _assigned_call(context: ModuleContext, target: cst.CSTNode) -> cst.Call | No
     if isinstance(value, cst.Await):
         value = value.expression
     return value if isinstance(value, cst.Call) else None
-
-
-def _inside(context: ModuleContext, node: cst.CSTNode, kinds: tuple[type[cst.CSTNode], ...]) -> bool:
-    current = context.requests.parent(node)
-    while current is not None:
-        if isinstance(current, kinds):
-            return True
-        if isinstance(current, cst.BaseStatement):
-            return isinstance(current, kinds)
-        current = context.requests.parent(current)
-    return False
 
 
 def _same_file(path: str, context: ModuleContext) -> bool:

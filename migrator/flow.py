@@ -27,6 +27,7 @@ from libcst.metadata import (
 )
 
 from migrator.catalog import ModelMatch
+from migrator.construction import anonymous_construction, class_references, class_use, uncalled_reference
 from migrator.context import (
     STRING_NODES,
     ModelSource,
@@ -620,8 +621,13 @@ class ValueFlow:
             klass = self.enclosing(function, cst.ClassDef)
             owner = klass.name.value if klass is not None else None
         names = {name} | ({owner} if owner and name == "__init__" else set())
+        constructor = klass if owner is not None and name == "__init__" else None
         found = [(self.context, call) for call in _calls_named(self.context, names)]
         self._require_only_called(function)
+        if owner is not None and name != "__init__":
+            self._require_only_called_in(self.context, set(), name)
+        if constructor is not None:
+            self._require_visible_constructions(self.context, constructor, {constructor.name.value})
         exported = owner or name
         project, path = self.state.project, self.real_path
         if project is None or path is None:
@@ -643,12 +649,51 @@ class ValueFlow:
                 raise Unfollowable(f"{display_path(binding.importer)} imports `{exported}` but cannot "
                                    "be parsed")
             local = {binding.local if binding.kind == "name" else exported}
+            if constructor is not None:
+                self._require_visible_constructions(context, constructor, local)
+            elif owner is None:
+                self._require_only_called_in(context, local, name)
             if owner is not None and name != "__init__":
                 local = {name}  # a method: its calls look like `obj.name(...)`
+                self._require_only_called_in(context, set(), name)
             elif owner is not None:
                 local |= {binding.local}
             found.extend((context, call) for call in _calls_named(context, local))
         return found
+
+    def _require_only_called_in(self, context: ModuleContext, names: set[str], function: str) -> None:
+        """In a module importing the function (or the class of a method), every reference to
+        it is a call: handed on (``HANDLERS = {"ask": ask}``, ``run(ask)``, ``cb = bot.reply``)
+        it may be called anywhere, with anything."""
+        node = uncalled_reference(context, names, function)
+        if node is not None:
+            raise Unfollowable(f"`{function}` is handed on as a value at "
+                               f"{ValueFlow(context, self.state).where(node)}: its callers are not all "
+                               "visible")
+
+    def _require_visible_constructions(self, context: ModuleContext, klass: cst.ClassDef,
+                                       names: set[str]) -> None:
+        """Every construction of ``klass`` in a module is a call of one of ``names`` (what
+        ``_callers`` collects): the class is not subclassed or handed on, and no code makes
+        an object of its type without naming it (``type(obj)(...)``, ``cls(...)``)."""
+        there, shown = ValueFlow(context, self.state), klass.name.value
+        for node in class_references(context, names, klass):
+            use = class_use(context, node)
+            if use == "subclassed":
+                sub = there.enclosing(node, cst.ClassDef)
+                raise Unfollowable(f"`{sub.name.value if sub is not None else 'a class'}` subclasses "
+                                   f"`{shown}` ({there.where(node)}): its instances may be made with "
+                                   "other values", rename_only=True)
+            if use != "ok":
+                how = "used through one of its attributes" if use == "attribute" else "handed on as a value"
+                raise Unfollowable(f"`{shown}` is {how} at {there.where(node)}: its instances may be "
+                                   "made where the tool cannot see", rename_only=True)
+        anonymous = anonymous_construction(context)
+        if anonymous is not None:
+            start, end = context.node_range(anonymous)
+            raise Unfollowable(f"`{context.text[start:end]}` at {there.where(anonymous)} may construct "
+                               f"`{shown}` without naming it: the values its `__init__` gets there are "
+                               "not visible", rename_only=True)
 
     def _require_only_called(self, function: cst.FunctionDef) -> None:
         """A function handed on as a value may be called anywhere, with anything."""

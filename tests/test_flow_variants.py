@@ -224,6 +224,15 @@ KWARGS_FORWARD = [
 
 # A re-exported wrapper: its callers import it from the package, not from its module.
 REEXPORT = [
+    Variant("wrapper-stored-in-a-table-elsewhere", "wrapper_default", ("agents/llm.py", 6), "unsafe",
+            ("`make_llm` is handed on as a value at agents/registry.py:3",),
+            add={"agents/registry.py": 'from .llm import make_llm\n\nFACTORIES = {"chat": make_llm}\n'}),
+    Variant("wrapper-passed-as-a-callback-elsewhere", "wrapper_default", ("agents/llm.py", 6), "unsafe",
+            ("`make_llm` is handed on as a value at agents/lazy.py:5",),
+            add={"agents/lazy.py": "from functools import lru_cache\n\nfrom . import llm\n\n"
+                                   "CACHED = lru_cache(llm.make_llm)\n"}),
+    Variant("wrapper-only-called-elsewhere", "wrapper_default", ("agents/llm.py", 6), "safe",
+            add={"agents/again.py": "from .llm import make_llm\n\nLLM = make_llm(temperature=0.5)\n"}),
     Variant("wrapper-caller-through-re-export", "wrapper_default", ("agents/llm.py", 6), "unsafe",
             ("a value the tool cannot follow",),
             add={"agents/__init__.py": "from .llm import make_llm\n",
@@ -231,7 +240,77 @@ REEXPORT = [
 ]
 
 
-@pytest.mark.parametrize("variant", SELF_ATTRIBUTE + SETTINGS_DICT + KWARGS_FORWARD + REEXPORT,
+# Constructions that name no class call `__init__` with values of their own; reading a type
+# to compare it or to show its name does not.
+CLONE = "    def clone(self):\n        return {}\n\n" + REPLY
+SELF_CONSTRUCTIONS = [
+    Variant("default-and-a-type-self-clone", "self_attribute", (BOT, 7), "unsafe",
+            ("`type(self)` at chatbot/bot.py:13 may construct `Bot` without naming it",),
+            replace=((BOT, REPLY, CLONE.format('type(self)(model="deepseek-reasoner")')),)),
+    Variant("default-and-a-class-attribute-clone", "self_attribute", (BOT, 7), "unsafe",
+            ("`self.__class__` at chatbot/bot.py:13",),
+            replace=((BOT, REPLY, CLONE.format('self.__class__(model="deepseek-reasoner")')),)),
+    Variant("default-and-a-classmethod-constructor", "self_attribute", (BOT, 7), "unsafe",
+            ("`cls` at chatbot/bot.py:14",),
+            replace=((BOT, REPLY, '    @classmethod\n    def careful(cls):\n'
+                      '        return cls(model="deepseek-reasoner")\n\n' + REPLY),)),
+    Variant("default-and-a-type-of-an-instance-elsewhere", "self_attribute", (BOT, 7), "unsafe",
+            ("`type(bot)` at chatbot/cli.py:6",),
+            replace=((CLI, SESSION, SESSION + '    bot = type(bot)(model="deepseek-reasoner")\n'),)),
+    Variant("a-type-only-compared-and-named", "self_attribute", (BOT, 7), "safe",
+            replace=((CLI, SESSION, SESSION + "    print(type(bot).__name__, type(bot) is type(None))\n"),)),
+]
+
+# A class whose `__init__` sends the request itself: no attribute carries the value, so only
+# the constructor's callers rule sees how instances are made.
+ONCE = ('import os\n\nfrom openai import OpenAI\n\n\nclass Once:\n'
+        '    def __init__(self, model{default}, text="hi"):\n'
+        '        client = OpenAI(api_key=os.getenv("DEEPSEEK_API_KEY", "sk-local"), '
+        'base_url="https://api.deepseek.com")\n'
+        '        self.reply = client.chat.completions.create(model=model, '
+        'messages=[{{"role": "user", "content": text}}])\n')
+ONCE_USE = "chatbot/once_use.py"
+
+
+def once_variant(id: str, applicability: str, use: str, *reason: str, default: str = "",
+                 finding: tuple[str, int] = (ONCE_USE, 3)) -> Variant:
+    return Variant(id, "self_attribute", finding, applicability, reason, add={
+        "chatbot/once.py": ONCE.format(default=default), ONCE_USE: "from .once import Once\n\n" + use})
+
+
+REQUEST_IN_INIT = [
+    once_variant("a-request-in-init-its-default-and-the-class-handed-on", "unsafe",
+                 "first = Once()\nmake = Once\n", "`Once` is handed on as a value at chatbot/once_use.py:4",
+                 default='="deepseek-chat"', finding=("chatbot/once.py", 7)),
+    once_variant("a-request-in-init-its-default-and-a-type-clone", "unsafe",
+                 'first = Once()\nsecond = type(first)(model="deepseek-reasoner")\n',
+                 "`type(first)` at chatbot/once_use.py:4 may construct `Once`",
+                 default='="deepseek-chat"', finding=("chatbot/once.py", 7)),
+]
+
+HELPER = ('import os\n\nfrom openai import OpenAI\n\n\nclass Helper:\n'
+          '    def ask(self, text, model="deepseek-chat"):\n'
+          '        client = OpenAI(api_key=os.getenv("DEEPSEEK_API_KEY", "sk-local"), '
+          'base_url="https://api.deepseek.com")\n'
+          '        return client.chat.completions.create(model=model, '
+          'messages=[{"role": "user", "content": text}])\n')
+
+
+def method_variant(id: str, applicability: str, use: str, *reason: str) -> Variant:
+    return Variant(id, "self_attribute", ("chatbot/helper.py", 7), applicability, reason, add={
+        "chatbot/helper.py": HELPER, "chatbot/helper_use.py": "from .helper import Helper\n\n" + use})
+
+
+METHOD_DEFAULT = [
+    method_variant("a-method-default", "safe", 'print(Helper().ask("hi"))\n'),
+    method_variant("a-method-default-and-the-bound-method-handed-on", "unsafe",
+                   'helper = Helper()\nprint(helper.ask("hi"))\nlater = helper.ask\n',
+                   "`ask` is handed on as a value at chatbot/helper_use.py:5"),
+]
+
+
+@pytest.mark.parametrize("variant", SELF_ATTRIBUTE + SETTINGS_DICT + KWARGS_FORWARD + REEXPORT +
+                         SELF_CONSTRUCTIONS + REQUEST_IN_INIT + METHOD_DEFAULT,
                          ids=lambda v: v.id)
 def test_variant(variant: Variant, tmp_path: Path) -> None:
     root = build(variant, tmp_path)

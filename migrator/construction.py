@@ -1,0 +1,154 @@
+"""Objects made without naming their class: ``type(obj)(...)``, ``obj.__class__(...)``, ``cls(...)``.
+
+The callers of a class's ``__init__`` are found by the class's name. Code that makes an
+object of "the same type as this one" calls the ``__init__`` too, with arguments of its own,
+and names no class: a ``clone()`` or ``with_model()`` method, a classmethod constructor. A
+module holding such code may be making instances of the followed class, so their values
+are not all visible. Reading the type for a comparison or for its name is not a construction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Literal
+
+import libcst as cst
+
+from migrator.context import ModuleContext, attribute_chain
+
+TYPE_TESTS = frozenset({"isinstance", "issubclass"})
+# What reading an object's type for something other than calling it looks like.
+TYPE_ATTRIBUTES_READ = frozenset({"__name__", "__qualname__", "__module__", "__doc__"})
+
+
+def anonymous_construction(context: ModuleContext) -> cst.CSTNode | None:
+    """The first place in the module that may call a class without naming it, if any."""
+    index = context.requests
+    candidates = [*_type_reads(context), *_class_attributes(context), *_class_parameter_uses(context)]
+    for node in context.in_source_order(candidates):
+        parent = index.parent(node)
+        if isinstance(parent, (cst.Comparison, cst.ComparisonTarget)):
+            continue
+        if isinstance(parent, cst.Attribute) and parent.value is node and \
+                parent.attr.value in TYPE_ATTRIBUTES_READ:
+            continue
+        return node
+    return None
+
+
+def _type_reads(context: ModuleContext) -> Iterator[cst.Call]:
+    """``type(x)`` (one argument: the type of ``x``, not a new class)."""
+    for node in context.nodes_of(cst.Call):
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and \
+                node.func.value == "type" and len(node.args) == 1 and not node.args[0].star:
+            yield node
+
+
+def _class_attributes(context: ModuleContext) -> Iterator[cst.Attribute]:
+    for node in context.nodes_of(cst.Attribute):
+        if isinstance(node, cst.Attribute) and node.attr.value == "__class__":
+            yield node
+
+
+def _class_parameter_uses(context: ModuleContext) -> Iterator[cst.Name]:
+    """The first parameter of a classmethod (or ``__new__``, ``__init_subclass__``) used other
+    than to read one of its attributes: called, or handed on."""
+    index = context.requests
+    for function in context.nodes_of(cst.FunctionDef):
+        if not isinstance(function, cst.FunctionDef) or not _takes_the_class(function):
+            continue
+        params = [*function.params.posonly_params, *function.params.params]
+        if not params:
+            continue
+        name = params[0].name.value
+        for node in _names_in(function.body, name):
+            parent = index.parent(node)
+            if not (isinstance(parent, cst.Attribute) and parent.value is node):
+                yield node
+
+
+def _takes_the_class(function: cst.FunctionDef) -> bool:
+    if function.name.value in ("__new__", "__init_subclass__", "__class_getitem__"):
+        return True
+    return any(isinstance(d.decorator, cst.Name) and d.decorator.value == "classmethod"
+               for d in function.decorators)
+
+
+def _names_in(body: cst.CSTNode, name: str) -> Iterator[cst.Name]:
+    found: list[cst.Name] = []
+
+    class Names(cst.CSTVisitor):
+        def visit_Name(self, node: cst.Name) -> None:
+            if node.value == name:
+                found.append(node)
+
+    body.visit(Names())
+    yield from found
+
+
+def class_references(context: ModuleContext, names: set[str],
+                     klass: cst.ClassDef) -> Iterator[cst.CSTNode]:
+    """The names (or ``module.Class`` attributes) that refer to the class, imports aside."""
+    return references(context, names, klass.name.value, klass.name)
+
+
+def references(context: ModuleContext, names: set[str], attribute: str,
+               own: cst.Name | None = None) -> Iterator[cst.CSTNode]:
+    """The names among ``names`` and the ``x.attribute`` attributes of the module, imports and
+    the definition's own name aside: what may refer to a function or class."""
+    for node in context.nodes_of(cst.Name, cst.Attribute):
+        if isinstance(node, cst.Name) and node.value in names and node is not own:
+            parent = context.requests.parent(node)
+            if isinstance(parent, cst.Attribute) and parent.attr is node:
+                continue
+            if inside(context, node, (cst.ImportFrom, cst.Import)):
+                continue
+            yield node
+        elif isinstance(node, cst.Attribute) and node.attr.value == attribute and \
+                not inside(context, node, (cst.ImportFrom, cst.Import)):
+            yield node  # `module.Class`, or an unrelated `x.Class`: counted all the same
+
+
+def uncalled_reference(context: ModuleContext, names: set[str], attribute: str) -> cst.CSTNode | None:
+    """The first reference (as :func:`references` finds them) that is not a call: a function
+    or class handed on as a value, whose calls may then be anywhere."""
+    return next((node for node in references(context, names, attribute)
+                 if class_use(context, node) != "ok"), None)
+
+
+def class_use(context: ModuleContext,
+               node: cst.CSTNode) -> Literal["ok", "subclassed", "attribute", "passed"]:
+    index = context.requests
+    parent = index.parent(node)
+    if isinstance(parent, cst.Call) and parent.func is node:
+        return "ok"
+    if isinstance(parent, cst.Attribute) and parent.value is node:
+        return "attribute"
+    if isinstance(parent, cst.Arg):
+        holder = index.parent(parent)
+        if isinstance(holder, cst.ClassDef):
+            return "subclassed"
+        if isinstance(holder, cst.Call) and attribute_chain(holder.func)[-1:] in ([t] for t in TYPE_TESTS):
+            return "ok"
+    if isinstance(parent, (cst.Tuple, cst.Element)):
+        current: cst.CSTNode | None = parent
+        while isinstance(current, (cst.Tuple, cst.Element)):
+            current = index.parent(current)
+        arg = current
+        call = index.parent(arg) if isinstance(arg, cst.Arg) else None
+        if isinstance(call, cst.Call) and attribute_chain(call.func)[-1:] in ([t] for t in TYPE_TESTS):
+            return "ok"
+    if inside(context, node, (cst.Annotation,)):
+        return "ok"
+    return "passed"
+
+
+def inside(context: ModuleContext, node: cst.CSTNode, kinds: tuple[type[cst.CSTNode], ...]) -> bool:
+    current = context.requests.parent(node)
+    while current is not None:
+        if isinstance(current, kinds):
+            return True
+        if isinstance(current, cst.BaseStatement):
+            return isinstance(current, kinds)
+        current = context.requests.parent(current)
+    return False
