@@ -434,28 +434,38 @@ class ValueFlow:
         return scope if isinstance(scope, GlobalScope) else None
 
     def _project_function(self, call: cst.Call) -> tuple[ModuleContext, cst.FunctionDef] | None:
-        """The project function a call calls by its name (in this module or imported)."""
+        """The project function a call calls by its name (in this module or imported): a
+        module-level function, or the ``__init__`` of a module-level class it constructs."""
         if not isinstance(call.func, cst.Name):
             return None
         name = call.func.value
         for assignment in self.index.assignments_of(call.func):
             node = assignment.node
-            if isinstance(node, cst.FunctionDef) and isinstance(self.index.scope_of(node), GlobalScope):
-                return self.context, node
+            if isinstance(node, (cst.FunctionDef, cst.ClassDef)) and \
+                    isinstance(self.index.scope_of(node), GlobalScope):
+                return _called_function(self.context, node)
             if isinstance(node, cst.ImportFrom):
                 return self._imported_function(node, name)
         return None
 
-    def _imported_function(self, statement: cst.ImportFrom,
-                           local: str) -> tuple[ModuleContext, cst.FunctionDef] | None:
+    def _imported_function(self, statement: cst.ImportFrom, local: str,
+                           depth: int = 0) -> tuple[ModuleContext, cst.FunctionDef] | None:
+        """The function (or class) an imported name is, where it is defined: re-exports
+        (``from .bot import Bot`` in a package's ``__init__``) are followed."""
         found = self._imported_definition(statement, local)
-        if found is None:
+        if found is None or depth > MAX_DEPTH:
             return None
         context, original = found
-        for node in context.nodes_of(cst.FunctionDef):
-            if isinstance(node, cst.FunctionDef) and node.name.value == original and \
-                    isinstance(context.requests.scope_of(node), GlobalScope):
-                return context, node
+        there = ValueFlow(context, self.state)
+        scope = there._global_scope()
+        bindings = list(scope.assignments[original]) if scope is not None else []
+        if len(bindings) != 1 or not isinstance(bindings[0], Assignment):
+            return None
+        node = bindings[0].node
+        if isinstance(node, cst.ImportFrom):
+            return there._imported_function(node, original, depth + 1)
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+            return _called_function(context, node)
         return None
 
     # -- functions ------------------------------------------------------------------
@@ -1033,6 +1043,41 @@ def _reaches_other_attribute(index: RequestIndex, node: cst.CSTNode, attributes:
     module = _climb(index, node, attributes)
     parent = index.parent(module) if module is not None else None
     return isinstance(parent, cst.Attribute) and parent.value is module
+
+
+def _called_function(context: ModuleContext, definition: cst.FunctionDef | cst.ClassDef,
+                     ) -> tuple[ModuleContext, cst.FunctionDef] | None:
+    """What a call of ``definition`` runs with its arguments: the function, or a class's own
+    ``__init__``. A class whose construction may not end in that ``__init__`` with the
+    call's arguments is not followed: a decorated one, one with a base class (its metaclass
+    may see the arguments first), a metaclass or its own ``__new__``, one without ``__init__``."""
+    if isinstance(definition, cst.FunctionDef):
+        return context, definition
+    if definition.decorators or definition.keywords or \
+            any(_dotted(base.value) != "object" for base in definition.bases):
+        return None
+    body = definition.body.body
+    if any(isinstance(statement, cst.BaseCompoundStatement) and
+           not isinstance(statement, (cst.FunctionDef, cst.ClassDef)) for statement in body):
+        return None  # an `if` or `try` in the body may define the constructor another way
+    bound = [name for statement in body for name in _names_bound(statement)]
+    constructors = [statement for statement in body
+                    if isinstance(statement, cst.FunctionDef) and statement.name.value == "__init__"]
+    if len(constructors) != 1 or bound.count("__init__") != 1 or "__new__" in bound:
+        return None
+    return context, constructors[0]
+
+
+def _names_bound(statement: cst.BaseStatement | cst.BaseSmallStatement) -> list[str]:
+    """The names a statement of a class body binds: ``def``, ``class``, ``=``, ``+=``."""
+    if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+        return [statement.name.value]
+    names: list[str] = []
+    for small in statement.body if isinstance(statement, cst.SimpleStatementLine) else []:
+        targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else \
+            [small.target] if isinstance(small, (cst.AnnAssign, cst.AugAssign)) else []
+        names.extend(target.value for target in targets if isinstance(target, cst.Name))
+    return names
 
 
 def _calls_named(context: ModuleContext, names: set[str]) -> list[cst.Call]:

@@ -261,6 +261,60 @@ SELF_CONSTRUCTIONS = [
             replace=((CLI, SESSION, SESSION + "    print(type(bot).__name__, type(bot) is type(None))\n"),)),
 ]
 
+ANALYST, ALERTS, DAILY = "brief/analyst.py", "brief/alerts.py", "brief/daily.py"
+ANALYST_CLASS = "class Analyst:\n"
+MORNING = "    analyst = Analyst(CHAT_MODEL)\n"
+ENVIRONMENT_VALUE = '    Analyst(__import__("os").environ["M"])\n'
+NOT_FOLLOWED = ("`Analyst()`", "not a recognised request")  # a class whose construction may differ
+
+
+def constructor_variant(id: str, applicability: str, *reason: str,
+                        replace: tuple[tuple[str, str, str], ...] = (),
+                        add: dict[str, str] | None = None) -> Variant:
+    return Variant(id, "constructor_argument", (ALERTS, 5), applicability, reason, replace, add or {})
+
+
+CONSTRUCTOR_ARGUMENT = [
+    constructor_variant("another-construction-with-the-reasoner", "unsafe",
+                        "`__init__` gets `deepseek-chat` (brief/alerts.py:5) and `deepseek-reasoner`",
+                        replace=((DAILY, MORNING, MORNING + '    Analyst("deepseek-reasoner")\n'),)),
+    constructor_variant("another-construction-from-the-environment", "unsafe",
+                        "`__init__` gets another `model` at brief/daily.py:",
+                        replace=((DAILY, MORNING, MORNING + ENVIRONMENT_VALUE),)),
+    constructor_variant("a-default-of-another-model", "unsafe", "its default (brief/analyst.py:9)",
+                        replace=((ANALYST, "(self, model,", '(self, model="gpt-4o",'),)),
+    constructor_variant("a-base-class", "unsafe", *NOT_FOLLOWED,
+                        replace=((ANALYST, ANALYST_CLASS, "class Base:\n    pass\n\n\n"
+                                  "class Analyst(Base):\n"),)),
+    constructor_variant("a-metaclass", "unsafe", *NOT_FOLLOWED,
+                        replace=((ANALYST, ANALYST_CLASS, "class Analyst(metaclass=type):\n"),)),
+    constructor_variant("a-decorated-class", "unsafe", *NOT_FOLLOWED,
+                        replace=((ANALYST, ANALYST_CLASS, "@staticmethod\nclass Analyst:\n"),)),
+    constructor_variant("its-own-new", "unsafe", *NOT_FOLLOWED,
+                        replace=((ANALYST, "    def __init__(", "    def __new__(cls, *args, **kwargs):\n"
+                                  "        return super().__new__(cls)\n\n    def __init__("),)),
+    constructor_variant("init-bound-again-in-the-body", "unsafe", *NOT_FOLLOWED,
+                        replace=((ANALYST, "    def summarise(", "    __init__ = object.__init__\n\n"
+                                  "    def summarise("),)),
+    constructor_variant("a-conditional-in-the-body", "unsafe", *NOT_FOLLOWED,
+                        replace=((ANALYST, "    def summarise(", "    if os.name == 'nt':\n"
+                                  "        pass\n\n    def summarise("),)),
+    constructor_variant("a-subclass", "unsafe", "`Loud` subclasses `Analyst`",
+                        add={"brief/loud.py": "from .analyst import Analyst\n\n\nclass Loud(Analyst):\n"
+                             "    pass\n"}),
+    constructor_variant("the-parameter-inspected", "unsafe", "inspected with `.upper()`",
+                        replace=((ANALYST, "        self.model = model\n",
+                                  "        self.model = model\n        print(model.upper())\n"),)),
+    constructor_variant("the-class-handed-on", "unsafe", "`Analyst` is handed on as a value",
+                        replace=((DAILY, MORNING, MORNING + "    make = Analyst\n"),)),
+    constructor_variant("the-class-used-through-an-attribute", "unsafe",
+                        "`Analyst` is used through one of its attributes at brief/daily.py:7",
+                        replace=((DAILY, MORNING, MORNING + "    print(Analyst.summarise)\n"),)),
+    constructor_variant("a-positional-argument", "safe",
+                        replace=((ALERTS, 'Analyst(model="deepseek-chat", temperature=0.0)',
+                                  'Analyst("deepseek-chat", 0.0)'),)),
+]
+
 # A class whose `__init__` sends the request itself: no attribute carries the value, so only
 # the constructor's callers rule sees how instances are made.
 ONCE = ('import os\n\nfrom openai import OpenAI\n\n\nclass Once:\n'
@@ -279,6 +333,13 @@ def once_variant(id: str, applicability: str, use: str, *reason: str, default: s
 
 
 REQUEST_IN_INIT = [
+    once_variant("a-request-in-init", "safe", 'first = Once(model="deepseek-chat")\n'),
+    once_variant("a-request-in-init-and-the-class-handed-on", "unsafe",
+                 'first = Once(model="deepseek-chat")\nmake = Once\n',
+                 "`Once` is handed on as a value at chatbot/once_use.py:4"),
+    once_variant("a-request-in-init-and-a-subclass", "unsafe",
+                 'first = Once(model="deepseek-chat")\n\n\nclass Twice(Once):\n    pass\n',
+                 "`Twice` subclasses `Once` (chatbot/once_use.py:6)"),
     once_variant("a-request-in-init-its-default-and-the-class-handed-on", "unsafe",
                  "first = Once()\nmake = Once\n", "`Once` is handed on as a value at chatbot/once_use.py:4",
                  default='="deepseek-chat"', finding=("chatbot/once.py", 7)),
@@ -310,7 +371,7 @@ METHOD_DEFAULT = [
 
 
 @pytest.mark.parametrize("variant", SELF_ATTRIBUTE + SETTINGS_DICT + KWARGS_FORWARD + REEXPORT +
-                         SELF_CONSTRUCTIONS + REQUEST_IN_INIT + METHOD_DEFAULT,
+                         SELF_CONSTRUCTIONS + CONSTRUCTOR_ARGUMENT + REQUEST_IN_INIT + METHOD_DEFAULT,
                          ids=lambda v: v.id)
 def test_variant(variant: Variant, tmp_path: Path) -> None:
     root = build(variant, tmp_path)

@@ -91,6 +91,8 @@ UNSAFE_CHANGES: dict[str, list[str]] = {
 # Projects' unsafe-after folders: what they change.
 PROJECT_UNSAFE_CHANGES = {
     "constant_imported": ["request 1: thinking off -> on"],
+    # Both IDs renamed, no switch: the deepseek-chat analyst's request starts thinking.
+    "constructor_clone": ["request 1: thinking off -> on"],
     # The rename plus mylib's own switch: the same requests for this project's own use.
     "public_package": [],
     # Each caller's ID renamed alone: the `deepseek-chat` caller's request starts thinking.
