@@ -279,7 +279,7 @@ class InstanceAttribute:
 # -- the project's attribute mentions, scanned once -----------------------------------------------
 
 _ATTRIBUTE = re.compile(rb"\.[ \t]*(?:\\\r?\n[ \t]*)?([A-Za-z_][A-Za-z0-9_]*)")
-_DYNAMIC = re.compile(rb"\b(?:setattr|delattr|getattr|vars)[ \t]*\(")
+_DYNAMIC = re.compile(rb"(?:\b|__)(?:setattr|delattr|getattr|vars)(?:__)?[ \t]*\(")
 
 
 @dataclass
@@ -326,10 +326,11 @@ def _touches(context: ModuleContext, name: str) -> Iterator[_Touch]:
         yield _Touch(attribute, attribute.value, access)
     for node in context.nodes_of(cst.Call):
         assert isinstance(node, cst.Call)
-        if not (isinstance(node.func, cst.Name) and node.func.value in DYNAMIC_ACCESS):
+        function = _dynamic_access(node.func)
+        if function is None:
             continue
         plain = [arg.value for arg in node.args if arg.keyword is None and not arg.star]
-        if node.func.value == "vars":
+        if function == "vars":
             if plain:
                 yield _Touch(node, plain[0], "vars")
             continue
@@ -339,6 +340,16 @@ def _touches(context: ModuleContext, name: str) -> Iterator[_Touch]:
         named = literal_value(plain[1]) if isinstance(plain[1], STRING_NODES) else None
         if named is None or named == name:
             yield _Touch(node, plain[0], "dynamic")
+
+
+def _dynamic_access(func: cst.BaseExpression) -> str | None:
+    """``setattr``/``getattr``/``delattr``/``vars``, or ``object.__setattr__`` (and
+    ``__delattr__``), which take the object and the name the same way."""
+    if isinstance(func, cst.Name) and func.value in DYNAMIC_ACCESS:
+        return func.value
+    if isinstance(func, cst.Attribute) and func.attr.value in ("__setattr__", "__delattr__"):
+        return func.attr.value.strip("_")
+    return None
 
 
 def _class_body_names(klass: cst.ClassDef) -> Iterator[tuple[str, cst.CSTNode]]:

@@ -14,7 +14,7 @@ from libcst.metadata import ImportAssignment
 
 from migrator.context import ModuleContext
 from migrator.findings import TextEdit
-from migrator.flow import Reached, ValueFlow, _argument_for
+from migrator.flow import Reached, ValueFlow, _argument_for, is_method
 from migrator.forwarding import Entry, forwarded_kwargs
 from migrator.project import ImportBinding
 from migrator.switch import Unfollowable, thinking_switch_edits
@@ -52,7 +52,7 @@ def call_sites(flow: ValueFlow, entry: Entry) -> list[tuple[ModuleContext, cst.C
     function = entry.function
     sites: list[tuple[ModuleContext, cst.Call]] = []
     for context, call in there._callers(function):
-        passed = _argument_for(function, entry.param, call)
+        passed = _argument_for(function, entry.param, call, is_method(entry.context, function))
         where = _where(flow, context, call)
         if passed is False:
             raise Unfollowable(f"the call of `{function.name.value}` at {where} unpacks arguments: "

@@ -9,12 +9,15 @@ are not all visible. Reading the type for a comparison or for its name is not a 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Literal
 
 import libcst as cst
 
 from migrator.context import ModuleContext, attribute_chain
+from migrator.project import PerProject, Project, read_source
 
 TYPE_TESTS = frozenset({"isinstance", "issubclass"})
 # What reading an object's type for something other than calling it looks like.
@@ -24,7 +27,8 @@ TYPE_ATTRIBUTES_READ = frozenset({"__name__", "__qualname__", "__module__", "__d
 def anonymous_construction(context: ModuleContext) -> cst.CSTNode | None:
     """The first place in the module that may call a class without naming it, if any."""
     index = context.requests
-    candidates = [*_type_reads(context), *_class_attributes(context), *_class_parameter_uses(context)]
+    candidates = [*_type_reads(context), *_class_attributes(context), *_class_parameter_uses(context),
+                  *_classmethods_made(context)]
     for node in context.in_source_order(candidates):
         parent = index.parent(node)
         if isinstance(parent, (cst.Comparison, cst.ComparisonTarget)):
@@ -70,8 +74,14 @@ def _class_parameter_uses(context: ModuleContext) -> Iterator[cst.Name]:
 def _takes_the_class(function: cst.FunctionDef) -> bool:
     if function.name.value in ("__new__", "__init_subclass__", "__class_getitem__"):
         return True
-    return any(isinstance(d.decorator, cst.Name) and d.decorator.value == "classmethod"
-               for d in function.decorators)
+    return any(attribute_chain(d.decorator)[-1:] == ["classmethod"] for d in function.decorators)
+
+
+def _classmethods_made(context: ModuleContext) -> Iterator[cst.Call]:
+    """``classmethod(function)`` called, not written as a decorator: the function gets the class."""
+    for node in context.nodes_of(cst.Call):
+        if isinstance(node, cst.Call) and attribute_chain(node.func)[-1:] == ["classmethod"]:
+            yield node
 
 
 def _names_in(body: cst.CSTNode, name: str) -> Iterator[cst.Name]:
@@ -139,8 +149,25 @@ def class_use(context: ModuleContext,
         if isinstance(call, cst.Call) and attribute_chain(call.func)[-1:] in ([t] for t in TYPE_TESTS):
             return "ok"
     if inside(context, node, (cst.Annotation,)):
-        return "ok"
+        return "passed" if _annotation_may_build(context, node) else "ok"
     return "passed"
+
+
+def _annotation_may_build(context: ModuleContext, node: cst.CSTNode) -> bool:
+    """An annotation a framework may build an instance from: a parameter's, in a decorated
+    function (a FastAPI route, a CLI command) or with a call as its default (``= Depends()``)."""
+    index = context.requests
+    current: cst.CSTNode | None = node
+    while current is not None and not isinstance(current, cst.Annotation):
+        current = index.parent(current)
+    param = index.parent(current) if current is not None else None
+    if not isinstance(param, cst.Param):
+        return False
+    if isinstance(param.default, cst.Call):
+        return True
+    function = index.parent(index.parent(param) or param)
+    return isinstance(function, (cst.FunctionDef, cst.Lambda)) and \
+        bool(getattr(function, "decorators", ()))
 
 
 def inside(context: ModuleContext, node: cst.CSTNode, kinds: tuple[type[cst.CSTNode], ...]) -> bool:
@@ -152,3 +179,54 @@ def inside(context: ModuleContext, node: cst.CSTNode, kinds: tuple[type[cst.CSTN
             return isinstance(current, kinds)
         current = context.requests.parent(current)
     return False
+
+
+# -- beyond the modules that import it -------------------------------------------------------
+
+_WORDS = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
+# What a module that does not import a class needs to make an instance of it from one it is
+# handed: the object's type, or its `__init__` called again.
+_UNNAMED_CONSTRUCTION = re.compile(rb"\btype\s*\(|__class__|\.__init__\b")
+
+
+@dataclass
+class ProjectWords:
+    """Per file of the project, the identifiers it spells (as bytes, strings and comments
+    included), and which Python files may make an object of a type they do not name."""
+
+    words: dict[str, frozenset[bytes]]
+    unnamed: frozenset[str]
+
+    def files_naming(self, name: str, paths: Iterable[str]) -> list[str]:
+        word = name.encode()
+        return [path for path in paths if word in self.words.get(path, frozenset())]
+
+
+def _built_words(project: Project) -> ProjectWords:
+    words: dict[str, frozenset[bytes]] = {}
+    unnamed: set[str] = set()
+    for path in (*project.files, *project.other_files):
+        data = read_source(path)
+        if data is None:
+            continue
+        words[path] = frozenset(_WORDS.findall(data))
+        if path in project.files and _UNNAMED_CONSTRUCTION.search(data):
+            unnamed.add(path)
+    return ProjectWords(words, frozenset(unnamed))
+
+
+_PROJECT_WORDS = PerProject(_built_words)
+
+
+def project_words(project: Project) -> ProjectWords:
+    return _PROJECT_WORDS.of(project)
+
+
+def reinitialisation(context: ModuleContext) -> cst.CSTNode | None:
+    """The first ``obj.__init__`` of the module that is not ``super().__init__``: an object
+    given its constructor's arguments again."""
+    for node in context.nodes_of(cst.Attribute):
+        if isinstance(node, cst.Attribute) and node.attr.value == "__init__" and not (
+                isinstance(node.value, cst.Call) and attribute_chain(node.value.func) == ["super"]):
+            return node
+    return None

@@ -27,7 +27,14 @@ from libcst.metadata import (
 )
 
 from migrator.catalog import ModelMatch
-from migrator.construction import anonymous_construction, class_references, class_use, uncalled_reference
+from migrator.construction import (
+    anonymous_construction,
+    class_references,
+    class_use,
+    project_words,
+    reinitialisation,
+    uncalled_reference,
+)
 from migrator.context import (
     STRING_NODES,
     ModelSource,
@@ -297,7 +304,7 @@ class ValueFlow:
         function = self._project_function(call)
         if function is not None:
             context, definition = function
-            param = _parameter_for(definition, call, argument)
+            param = _parameter_for(definition, call, argument, is_method(context, definition))
             if param is not None:
                 return ValueFlow(context, self.state).flows_into_parameter(
                     param, depth + 1, (self.context, call))
@@ -439,13 +446,15 @@ class ValueFlow:
         if not isinstance(call.func, cst.Name):
             return None
         name = call.func.value
-        for assignment in self.index.assignments_of(call.func):
-            node = assignment.node
-            if isinstance(node, (cst.FunctionDef, cst.ClassDef)) and \
-                    isinstance(self.index.scope_of(node), GlobalScope):
-                return _called_function(self.context, node)
-            if isinstance(node, cst.ImportFrom):
-                return self._imported_function(node, name)
+        assignments = self.index.assignments_of(call.func)
+        if len(assignments) != 1:  # `try: from fast import ask`, `if ...: def ask` else another
+            return None
+        node = assignments[0].node
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef)) and \
+                isinstance(self.index.scope_of(node), GlobalScope):
+            return _called_function(self.context, node)
+        if isinstance(node, cst.ImportFrom):
+            return self._imported_function(node, name)
         return None
 
     def _imported_function(self, statement: cst.ImportFrom, local: str,
@@ -514,7 +523,7 @@ class ValueFlow:
         if param.default is not None:
             sources.append((f"its default ({self.where(param.default)})", param.default, self.context))
         for context, call in self._callers(function):
-            passed = _argument_for(function, param, call)
+            passed = _argument_for(function, param, call, is_method(self.context, function))
             if isinstance(passed, bool):
                 raise Unfollowable(f"`{function.name.value}` is called with `*args`/`**kwargs` at "
                                    f"{ValueFlow(context, self.state).where(call)}", rename_only=True)
@@ -667,9 +676,49 @@ class ValueFlow:
                 local = {name}  # a method: its calls look like `obj.name(...)`
                 self._require_only_called_in(context, set(), name)
             elif owner is not None:
-                local |= {binding.local}
+                local |= {binding.local, "__init__"}  # also `obj.__init__(...)` called again
             found.extend((context, call) for call in _calls_named(context, local))
+        visited = {path, *(binding.importer for binding in project.bindings(module, exported))}
+        self._require_no_reach_from_elsewhere(project, module, exported, visited, constructor is not None)
         return found
+
+    def _require_no_reach_from_elsewhere(self, project: Project, module: str, name: str,
+                                         visited: set[str], is_class: bool) -> None:
+        """What the import graph cannot show: a notebook naming the function with its module,
+        or any notebook or config file naming the class (a notebook's code, Hydra's
+        ``_target_``); for a class also a module that does not import it but names it
+        (``getattr(module, "Analyst")``, a module object handed on) or may make one from an
+        instance (``type(obj)(...)``, ``obj.__init__(...)``)."""
+        words = project_words(project)
+        if is_class:
+            outside = list(project.other_files)
+        else:
+            notebooks = [p for p in project.other_files if p.endswith(".ipynb")]
+            outside = sorted({p for part in module.split(".") for p in words.files_naming(part, notebooks)})
+        named = words.files_naming(name, outside)
+        if named:
+            what = "make one" if is_class else "call it"
+            raise Unfollowable(f"`{name}` is named in {display_path(named[0])}, which the tool does not "
+                               f"follow as code: it may {what} with other values", rename_only=True)
+        if not is_class:
+            return
+        unvisited = [p for p in project.files if p not in visited]
+        named = words.files_naming(name, unvisited)
+        if named:
+            raise Unfollowable(f"`{name}` is named in {display_path(named[0])}, which does not import it: "
+                               "instances may be made there by name (`getattr`, a module object, a "
+                               "registry)", rename_only=True)
+        for path in sorted(words.unnamed.intersection(unvisited)):
+            self._require_no_unnamed_construction(path, name)
+
+    def _require_no_unnamed_construction(self, path: str, name: str) -> None:
+        context = load_context(path, self.context.judgement, self.state)
+        if context is None:
+            raise Unfollowable(f"{display_path(path)} cannot be parsed: it may make a `{name}`")
+        node = anonymous_construction(context) or reinitialisation(context)
+        if node is not None:
+            raise Unfollowable(f"{ValueFlow(context, self.state).where(node)} may make an object of a type "
+                               f"it does not name: it may be `{name}`, with other values", rename_only=True)
 
     def _require_only_called_in(self, context: ModuleContext, names: set[str], function: str) -> None:
         """In a module importing the function (or the class of a method), every reference to
@@ -698,7 +747,7 @@ class ValueFlow:
                 how = "used through one of its attributes" if use == "attribute" else "handed on as a value"
                 raise Unfollowable(f"`{shown}` is {how} at {there.where(node)}: its instances may be "
                                    "made where the tool cannot see", rename_only=True)
-        anonymous = anonymous_construction(context)
+        anonymous = anonymous_construction(context) or uncalled_reference(context, set(), "__init__")
         if anonymous is not None:
             start, end = context.node_range(anonymous)
             raise Unfollowable(f"`{context.text[start:end]}` at {there.where(anonymous)} may construct "
@@ -1085,22 +1134,30 @@ def _calls_named(context: ModuleContext, names: set[str]) -> list[cst.Call]:
             if isinstance(node, cst.Call) and set(attribute_chain(node.func)[-1:]) & names]
 
 
-def _positional_params(function: cst.FunctionDef) -> list[cst.Param]:
+def is_method(context: ModuleContext, function: cst.FunctionDef) -> bool:
+    """A function of a class body that its calls pass the instance (or class) first: any
+    but a ``staticmethod``, whatever its first parameter is called."""
+    block = context.requests.parent(function)
+    if not isinstance(context.requests.parent(block) if block is not None else None, cst.ClassDef):
+        return False
+    return not any(attribute_chain(d.decorator)[-1:] == ["staticmethod"] for d in function.decorators)
+
+
+def _positional_params(function: cst.FunctionDef, method: bool) -> list[cst.Param]:
     positional = list(function.params.posonly_params) + list(function.params.params)
-    if positional and positional[0].name.value in ("self", "cls"):
-        positional = positional[1:]
-    return positional
+    return positional[1:] if method else positional
 
 
-def _argument_for(function: cst.FunctionDef, param: cst.Param,
-                  call: cst.Call) -> cst.BaseExpression | bool | None:
-    """The value a call passes for ``param``: None when it passes none, False when unknowable."""
+def _argument_for(function: cst.FunctionDef, param: cst.Param, call: cst.Call,
+                  method: bool) -> cst.BaseExpression | bool | None:
+    """The value a call passes for ``param``: None when it passes none, False when unknowable.
+    A positional-only parameter is never passed by keyword (that keyword goes to ``**kwargs``)."""
     if any(arg.star for arg in call.args):
         return False
     keyword = call_keywords(call).get(param.name.value)
-    if keyword is not None:
+    if keyword is not None and param not in function.params.posonly_params:
         return keyword.value
-    positional = _positional_params(function)
+    positional = _positional_params(function, method)
     if param in positional:
         plain = [arg for arg in call.args if arg.keyword is None]
         at = positional.index(param)
@@ -1109,17 +1166,17 @@ def _argument_for(function: cst.FunctionDef, param: cst.Param,
     return None
 
 
-def _parameter_for(function: cst.FunctionDef, call: cst.Call, argument: cst.Arg) -> cst.Param | None:
+def _parameter_for(function: cst.FunctionDef, call: cst.Call, argument: cst.Arg,
+                   method: bool) -> cst.Param | None:
     if argument.star:
         return None
     if argument.keyword is not None:
-        for param in [*function.params.posonly_params, *function.params.params,
-                      *function.params.kwonly_params]:
+        for param in [*function.params.params, *function.params.kwonly_params]:
             if param.name.value == argument.keyword.value:
                 return param
         return None
     plain = [arg for arg in call.args if arg.keyword is None]
-    positional = _positional_params(function)
+    positional = _positional_params(function, method)
     at = plain.index(argument)
     return positional[at] if at < len(positional) else None
 

@@ -175,6 +175,7 @@ SETTINGS_DICT = [
                               (SUMMARY, READ, 'CONFIG["llm"]["summary"]["model"]'))),
 ]
 
+SUMMARIZER = "agents/summarizer.py"
 LLM, SUMMARY_PY, ACTIONS = "notes/llm.py", "notes/summary.py", "notes/actions.py"
 WRAPPER = "def chat(messages, model=\"deepseek-chat\", **kwargs):\n"
 SUMMARISE = "    return chat(msgs).choices"
@@ -370,8 +371,82 @@ METHOD_DEFAULT = [
 ]
 
 
+def notebook(*lines: str) -> str:
+    return json.dumps({"cells": [{"cell_type": "code", "execution_count": None, "metadata": {},
+                                  "outputs": [], "source": [line + "\n" for line in lines]}],
+                       "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+
+
+OBJECT_SETATTR = '    object.__setattr__(bot, "model", "deepseek-reasoner")\n'
+# What the import graph does not show: notebooks and configs, reflection, unnamed types.
+REACHED_ELSEWHERE = [
+    constructor_variant("a-notebook-makes-one", "unsafe", "`Analyst` is named in explore.ipynb",
+                        add={"explore.ipynb": notebook("from brief import Analyst",
+                                                       'Analyst(model="deepseek-v4-pro")')}),
+    constructor_variant("a-hydra-config-names-it", "unsafe", "`Analyst` is named in conf/brief.yaml",
+                        add={"conf/brief.yaml": "_target_: brief.analyst.Analyst\nmodel: deepseek-v4-pro\n"}),
+    constructor_variant("named-by-a-module-that-does-not-import-it", "unsafe",
+                        "`Analyst` is named in brief/plugins.py, which does not import it",
+                        add={"brief/plugins.py": "import importlib\n\n\ndef load(kind, model):\n"
+                             '    return getattr(importlib.import_module("brief.analyst"), kind)(model)\n\n\n'
+                             'PRO = load("Analyst", "deepseek-v4-pro")\n'}),
+    constructor_variant("a-type-clone-where-it-is-not-imported", "unsafe",
+                        "brief/helpers.py:2 may make an object of a type it does not name",
+                        add={"brief/helpers.py": "def clone_with(obj, model):\n"
+                                                 "    return type(obj)(model)\n"}),
+    constructor_variant("init-called-again-where-it-is-not-imported", "unsafe",
+                        "brief/helpers.py:2 may make an object of a type it does not name",
+                        add={"brief/helpers.py": "def reset(obj, model):\n    obj.__init__(model)\n"}),
+    constructor_variant("a-type-only-named-where-it-is-not-imported", "safe",
+                        add={"brief/helpers.py": "def kind(obj):\n    return type(obj).__name__\n"}),
+    constructor_variant("init-called-again-where-it-is-imported", "unsafe", "`__init__` gets",
+                        replace=((DAILY, MORNING, MORNING + '    analyst.__init__("deepseek-v4-pro")\n'),)),
+    constructor_variant("a-classmethod-made-by-a-call", "unsafe", "`classmethod(_pro)`",
+                        replace=((ANALYST, ANALYST_CLASS, 'def _pro(kind):\n'
+                                  '    return kind("deepseek-v4-pro")\n\n\n'
+                                  + ANALYST_CLASS + "    pro = classmethod(_pro)\n\n"),)),
+    constructor_variant("a-classmethod-decorator-by-its-module", "unsafe", "`kind` at brief/analyst.py:",
+                        replace=((ANALYST, "    def summarise(", "    @builtins.classmethod\n"
+                                  '    def pro(kind):\n        return kind("deepseek-v4-pro")\n\n'
+                                  "    def summarise("),
+                                 (ANALYST, "import os\n", "import builtins\nimport os\n"))),
+    constructor_variant("built-by-a-framework-from-an-annotation", "unsafe",
+                        "`Analyst` is handed on as a value at brief/api.py:",
+                        add={"brief/api.py": "from fastapi import Depends\n\n"
+                             "from .analyst import Analyst\n\n\n"
+                             "def summary(text: str, analyst: Analyst = Depends()):\n"
+                             "    return analyst.summarise(text)\n"}),
+    constructor_variant("an-annotation-of-a-plain-function", "safe",
+                        add={"brief/typed.py": "from .analyst import Analyst\n\n\n"
+                             "def summary(text: str, analyst: Analyst) -> str:\n"
+                             "    return analyst.summarise(text)\n"}),
+    Variant("positional-only-and-a-keyword-of-its-name", "constructor_argument", ("brief/settings.py", 1),
+            "unsafe", ("`__init__` gets another `model` at brief/alerts.py:5",),
+            replace=((ANALYST, "(self, model, temperature=0.2)", "(self, model, /, **labels)"),
+                     (ANALYST, "= temperature\n", "= 0.2\n"),
+                     (ALERTS, 'Analyst(model="deepseek-chat", temperature=0.0)',
+                      'Analyst("deepseek-v4-pro", model="deepseek-chat")'))),
+    Variant("its-first-parameter-not-called-self", "constructor_argument", ("brief/settings.py", 1), "safe",
+            add={ANALYST: (PROJECTS / "constructor_argument" / "before" / ANALYST).read_text().replace(
+                "self", "this")}),  # `Analyst(CHAT_MODEL)` passes `model` positionally, after `this`
+    Variant("a-notebook-calls-the-wrapper", "wrapper_default", ("agents/llm.py", 6), "unsafe",
+            ("`make_llm` is named in explore.ipynb",),
+            add={"explore.ipynb": notebook("from agents import llm", 'llm.make_llm(model="gpt-4o")')}),
+    Variant("a-notebook-names-it-but-not-its-module", "wrapper_default", ("agents/llm.py", 6), "safe",
+            add={"explore.ipynb": notebook("make_llm = print", 'make_llm("gpt-4o")')}),
+    Variant("the-wrapper-bound-twice", "wrapper_default", (SUMMARIZER, 10), "unsafe",
+            add={"agents/summarizer.py": "import os\n\nfrom .llm import make_llm\n\nif os.name == 'nt':\n"
+                 "    from .other import make_llm\n\n\ndef summarize(ticket):\n"
+                 '    return make_llm(model="deepseek-chat").invoke(ticket).content\n'}),
+    Variant("the-attribute-set-through-object-setattr", "self_attribute", (BOT, 7), "unsafe",
+            ("by name at chatbot/cli.py:6",),
+            replace=((CLI, SESSION, SESSION + OBJECT_SETATTR),)),
+]
+
+
 @pytest.mark.parametrize("variant", SELF_ATTRIBUTE + SETTINGS_DICT + KWARGS_FORWARD + REEXPORT +
-                         SELF_CONSTRUCTIONS + CONSTRUCTOR_ARGUMENT + REQUEST_IN_INIT + METHOD_DEFAULT,
+                         SELF_CONSTRUCTIONS + CONSTRUCTOR_ARGUMENT + REQUEST_IN_INIT + METHOD_DEFAULT +
+                         REACHED_ELSEWHERE,
                          ids=lambda v: v.id)
 def test_variant(variant: Variant, tmp_path: Path) -> None:
     root = build(variant, tmp_path)
