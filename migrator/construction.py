@@ -187,6 +187,8 @@ _WORDS = re.compile(rb"[A-Za-z_][A-Za-z0-9_]*")
 # What a module that does not import a class needs to make an instance of it from one it is
 # handed: the object's type, or its `__init__` called again.
 _UNNAMED_CONSTRUCTION = re.compile(rb"\btype\s*\(|__class__|\.__init__\b")
+# A method's function taken off its instance: called with another object as ``self``.
+_METHOD_FUNCTION = re.compile(rb"__func__|\bMethodType\b")
 
 
 @dataclass
@@ -196,6 +198,7 @@ class ProjectWords:
 
     words: dict[str, frozenset[bytes]]
     unnamed: frozenset[str]
+    method_functions: tuple[str, ...]  # files that take a method's function off its instance
 
     def files_naming(self, name: str, paths: Iterable[str]) -> list[str]:
         word = name.encode()
@@ -205,14 +208,18 @@ class ProjectWords:
 def _built_words(project: Project) -> ProjectWords:
     words: dict[str, frozenset[bytes]] = {}
     unnamed: set[str] = set()
+    method_functions: list[str] = []
+    python = set(project.files)
     for path in (*project.files, *project.other_files):
         data = read_source(path)
         if data is None:
             continue
         words[path] = frozenset(_WORDS.findall(data))
-        if path in project.files and _UNNAMED_CONSTRUCTION.search(data):
+        if path in python and _UNNAMED_CONSTRUCTION.search(data):
             unnamed.add(path)
-    return ProjectWords(words, frozenset(unnamed))
+        if path in python and _METHOD_FUNCTION.search(data):
+            method_functions.append(path)
+    return ProjectWords(words, frozenset(unnamed), tuple(method_functions))
 
 
 _PROJECT_WORDS = PerProject(_built_words)
@@ -220,6 +227,15 @@ _PROJECT_WORDS = PerProject(_built_words)
 
 def project_words(project: Project) -> ProjectWords:
     return _PROJECT_WORDS.of(project)
+
+
+def dynamic_code(context: ModuleContext) -> cst.Call | None:
+    """The first ``eval(...)`` or ``exec(...)`` of the module: code the tool cannot read, which
+    may construct or call anything the module sees."""
+    for node in context.nodes_of(cst.Call):
+        if isinstance(node, cst.Call) and attribute_chain(node.func)[-1:] in (["eval"], ["exec"]):
+            return node
+    return None
 
 
 def reinitialisation(context: ModuleContext) -> cst.CSTNode | None:

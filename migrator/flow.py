@@ -31,6 +31,7 @@ from migrator.construction import (
     anonymous_construction,
     class_references,
     class_use,
+    dynamic_code,
     project_words,
     reinitialisation,
     uncalled_reference,
@@ -702,6 +703,10 @@ class ValueFlow:
                                f"follow as code: it may {what} with other values", rename_only=True)
         if not is_class:
             return
+        if words.method_functions:
+            raise Unfollowable(f"{display_path(words.method_functions[0])} takes a method's function off "
+                               f"its instance (`__func__`, `MethodType`): a `{name}` method may run with "
+                               "another object as `self`", rename_only=True)
         unvisited = [p for p in project.files if p not in visited]
         named = words.files_naming(name, unvisited)
         if named:
@@ -724,7 +729,7 @@ class ValueFlow:
         """In a module importing the function (or the class of a method), every reference to
         it is a call: handed on (``HANDLERS = {"ask": ask}``, ``run(ask)``, ``cb = bot.reply``)
         it may be called anywhere, with anything."""
-        node = uncalled_reference(context, names, function)
+        node = uncalled_reference(context, names, function) or dynamic_code(context)
         if node is not None:
             raise Unfollowable(f"`{function}` is handed on as a value at "
                                f"{ValueFlow(context, self.state).where(node)}: its callers are not all "
@@ -747,7 +752,8 @@ class ValueFlow:
                 how = "used through one of its attributes" if use == "attribute" else "handed on as a value"
                 raise Unfollowable(f"`{shown}` is {how} at {there.where(node)}: its instances may be "
                                    "made where the tool cannot see", rename_only=True)
-        anonymous = anonymous_construction(context) or uncalled_reference(context, set(), "__init__")
+        anonymous = anonymous_construction(context) or uncalled_reference(context, set(), "__init__") \
+            or dynamic_code(context)
         if anonymous is not None:
             start, end = context.node_range(anonymous)
             raise Unfollowable(f"`{context.text[start:end]}` at {there.where(anonymous)} may construct "

@@ -377,6 +377,7 @@ def notebook(*lines: str) -> str:
                        "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
 
 
+METHOD_FUNCTION = "    analyst.summarise.__func__(object(), 'x')\n"
 OBJECT_SETATTR = '    object.__setattr__(bot, "model", "deepseek-reasoner")\n'
 # What the import graph does not show: notebooks and configs, reflection, unnamed types.
 REACHED_ELSEWHERE = [
@@ -438,6 +439,11 @@ REACHED_ELSEWHERE = [
             add={"agents/summarizer.py": "import os\n\nfrom .llm import make_llm\n\nif os.name == 'nt':\n"
                  "    from .other import make_llm\n\n\ndef summarize(ticket):\n"
                  '    return make_llm(model="deepseek-chat").invoke(ticket).content\n'}),
+    constructor_variant("code-run-from-a-string-where-it-is-imported", "unsafe", "`eval(",
+                        replace=((DAILY, MORNING, MORNING + "    eval(\"Analyst('deepseek-v4-pro')\")\n"),)),
+    constructor_variant("a-method-function-taken-off-its-instance", "unsafe",
+                        "brief/daily.py takes a method's function off its instance",
+                        replace=((DAILY, MORNING, MORNING + METHOD_FUNCTION),)),
     Variant("the-attribute-set-through-object-setattr", "self_attribute", (BOT, 7), "unsafe",
             ("by name at chatbot/cli.py:6",),
             replace=((CLI, SESSION, SESSION + OBJECT_SETATTR),)),
