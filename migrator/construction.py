@@ -1,10 +1,19 @@
-"""Objects made without naming their class: ``type(obj)(...)``, ``obj.__class__(...)``, ``cls(...)``.
+"""How a followed function or class may be reached beyond the calls that name it.
 
-The callers of a class's ``__init__`` are found by the class's name. Code that makes an
-object of "the same type as this one" calls the ``__init__`` too, with arguments of its own,
-and names no class: a ``clone()`` or ``with_model()`` method, a classmethod constructor. A
-module holding such code may be making instances of the followed class, so their values
-are not all visible. Reading the type for a comparison or for its name is not a construction.
+The callers rule (``ValueFlow._callers``) finds the calls of a function, or the
+constructions of a class, by name, in its module and in the modules that import it. What
+else may call it with arguments of its own is found here:
+
+* in such a module: references that are not calls (the function or class handed on, a
+  class subclassed or used through an attribute, an annotation a framework builds from),
+  objects made without naming their class (``type(obj)(...)``, ``obj.__class__(...)``, a
+  classmethod's ``cls(...)``, ``obj.__init__(...)`` again), code run from strings;
+* anywhere in the project (one scan of its files' identifiers, kept per project): a
+  notebook or config file naming it, a module naming a class without importing it, a module
+  that may make an object of a type it does not name, a method's function taken off its
+  instance.
+
+Reading a type for a comparison or for its name is not a construction.
 """
 
 from __future__ import annotations
