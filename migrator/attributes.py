@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Literal
 import libcst as cst
 from libcst.metadata import ClassScope, ExpressionContext, GlobalScope
 
-from migrator.construction import class_references, class_use, inside
+from migrator.construction import class_body_names, class_references, class_use, inside
 from migrator.context import STRING_NODES, attribute_chain
 from migrator.flow import EXTENSIONS
 from migrator.project import PerProject
@@ -142,7 +142,7 @@ class InstanceAttribute:
             shown = f"`{others[0]}`" if others else "a metaclass"
             raise Unfollowable(f"`{owner}` is built on {shown} ({where}): what it does with "
                                f"`.{self.name}` is not visible")
-        for name, node in _class_body_names(klass):
+        for name, node in class_body_names(klass):
             if name == self.name:
                 raise Unfollowable(f"`{owner}` defines `{self.name}` in its body "
                                    f"({self.flow.where(node)})")
@@ -350,51 +350,6 @@ def _dynamic_access(func: cst.BaseExpression) -> str | None:
     if isinstance(func, cst.Attribute) and func.attr.value in ("__setattr__", "__delattr__"):
         return func.attr.value.strip("_")
     return None
-
-
-def _class_body_names(klass: cst.ClassDef) -> Iterator[tuple[str, cst.CSTNode]]:
-    """The names a class body binds: methods, nested classes, assignments (also unpacked),
-    also under an ``if`` or ``try`` of the body."""
-    yield from _block_names(klass.body)
-
-
-def _block_names(block: cst.BaseSuite) -> Iterator[tuple[str, cst.CSTNode]]:
-    if isinstance(block, cst.SimpleStatementSuite):
-        yield from _statement_names(block)
-        return
-    for statement in block.body:
-        yield from _statement_names(statement)
-
-
-def _statement_names(statement: cst.CSTNode) -> Iterator[tuple[str, cst.CSTNode]]:
-    if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
-        yield statement.name.value, statement
-    elif isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
-        for small in statement.body:
-            targets: list[cst.BaseExpression] = []
-            if isinstance(small, cst.Assign):
-                targets = [target.target for target in small.targets]
-            elif isinstance(small, (cst.AnnAssign, cst.AugAssign)):
-                targets = [small.target]
-            for target in targets:
-                for name in _bound_names(target):
-                    yield name.value, name
-    elif isinstance(statement, (cst.BaseCompoundStatement, cst.Else, cst.ExceptHandler, cst.Finally)):
-        for child in statement.children:
-            if isinstance(child, cst.BaseSuite):
-                yield from _block_names(child)
-            elif isinstance(child, (cst.If, cst.Else, cst.ExceptHandler, cst.Finally)):
-                yield from _statement_names(child)
-
-
-def _bound_names(target: cst.BaseExpression) -> Iterator[cst.Name]:
-    if isinstance(target, cst.Name):
-        yield target
-    elif isinstance(target, (cst.Tuple, cst.List)):
-        for element in target.elements:
-            yield from _bound_names(element.value)
-    elif isinstance(target, cst.StarredElement):
-        yield from _bound_names(target.value)
 
 
 def _is_first_param(method: cst.FunctionDef, name: cst.Name) -> bool:

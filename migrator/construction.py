@@ -105,6 +105,51 @@ def _names_in(body: cst.CSTNode, name: str) -> Iterator[cst.Name]:
     yield from found
 
 
+def class_body_names(klass: cst.ClassDef) -> Iterator[tuple[str, cst.CSTNode]]:
+    """The names a class body binds: methods, nested classes, assignments (also unpacked),
+    also under an ``if`` or ``try`` of the body."""
+    yield from _block_names(klass.body)
+
+
+def _block_names(block: cst.BaseSuite) -> Iterator[tuple[str, cst.CSTNode]]:
+    if isinstance(block, cst.SimpleStatementSuite):
+        yield from _statement_names(block)
+        return
+    for statement in block.body:
+        yield from _statement_names(statement)
+
+
+def _statement_names(statement: cst.CSTNode) -> Iterator[tuple[str, cst.CSTNode]]:
+    if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+        yield statement.name.value, statement
+    elif isinstance(statement, (cst.SimpleStatementLine, cst.SimpleStatementSuite)):
+        for small in statement.body:
+            targets: list[cst.BaseExpression] = []
+            if isinstance(small, cst.Assign):
+                targets = [target.target for target in small.targets]
+            elif isinstance(small, (cst.AnnAssign, cst.AugAssign)):
+                targets = [small.target]
+            for target in targets:
+                for name in _bound_names(target):
+                    yield name.value, name
+    elif isinstance(statement, (cst.BaseCompoundStatement, cst.Else, cst.ExceptHandler, cst.Finally)):
+        for child in statement.children:
+            if isinstance(child, cst.BaseSuite):
+                yield from _block_names(child)
+            elif isinstance(child, (cst.If, cst.Else, cst.ExceptHandler, cst.Finally)):
+                yield from _statement_names(child)
+
+
+def _bound_names(target: cst.BaseExpression) -> Iterator[cst.Name]:
+    if isinstance(target, cst.Name):
+        yield target
+    elif isinstance(target, (cst.Tuple, cst.List)):
+        for element in target.elements:
+            yield from _bound_names(element.value)
+    elif isinstance(target, cst.StarredElement):
+        yield from _bound_names(target.value)
+
+
 def class_references(context: ModuleContext, names: set[str],
                      klass: cst.ClassDef) -> Iterator[cst.CSTNode]:
     """The names (or ``module.Class`` attributes) that refer to the class, imports aside."""

@@ -29,6 +29,7 @@ from libcst.metadata import (
 from migrator.catalog import ModelMatch
 from migrator.construction import (
     anonymous_construction,
+    class_body_names,
     class_references,
     class_use,
     dynamic_code,
@@ -458,25 +459,17 @@ class ValueFlow:
             return self._imported_function(node, name)
         return None
 
-    def _imported_function(self, statement: cst.ImportFrom, local: str,
-                           depth: int = 0) -> tuple[ModuleContext, cst.FunctionDef] | None:
-        """The function (or class) an imported name is, where it is defined: re-exports
-        (``from .bot import Bot`` in a package's ``__init__``) are followed."""
-        found = self._imported_definition(statement, local)
-        if found is None or depth > MAX_DEPTH:
+    def _imported_function(self, statement: cst.ImportFrom,
+                           local: str) -> tuple[ModuleContext, cst.FunctionDef] | None:
+        """The function (or class) an imported name is, where it is defined (re-exports, such
+        as ``from .bot import Bot`` in a package's ``__init__``, followed)."""
+        found = self._defined_where(statement, local, 0)
+        if found is None:
             return None
-        context, original = found
-        there = ValueFlow(context, self.state)
-        scope = there._global_scope()
-        bindings = list(scope.assignments[original]) if scope is not None else []
-        if len(bindings) != 1 or not isinstance(bindings[0], Assignment):
+        context, node = found
+        if not isinstance(node, (cst.FunctionDef, cst.ClassDef)):
             return None
-        node = bindings[0].node
-        if isinstance(node, cst.ImportFrom):
-            return there._imported_function(node, original, depth + 1)
-        if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
-            return _called_function(context, node)
-        return None
+        return _called_function(context, node)
 
     # -- functions ------------------------------------------------------------------
 
@@ -573,22 +566,30 @@ class ValueFlow:
     def _imported_value(self, statement: cst.ImportFrom, local: str,
                         depth: int) -> tuple[ModuleContext, cst.BaseExpression] | None:
         """Where an imported name is assigned (``NAME = value``), following re-exports."""
+        found = self._defined_where(statement, local, depth)
+        if found is None:
+            return None
+        context, target = found
+        value = _assigned_value(context, target) if isinstance(target, cst.Name) else None
+        return (context, value) if value is not None else None
+
+    def _defined_where(self, statement: cst.ImportFrom, local: str,
+                       depth: int) -> tuple[ModuleContext, cst.CSTNode] | None:
+        """The project module where an imported name is bound, and its one binding there (the
+        target of ``NAME = ...``, a ``def``, a ``class``), following re-exports."""
         found = self._imported_definition(statement, local)
         if found is None or depth > MAX_DEPTH:
             return None
         context, name = found
         there = ValueFlow(context, self.state)
         scope = there._global_scope()
-        if scope is None:
+        bindings = list(scope.assignments[name]) if scope is not None else []
+        if len(bindings) != 1 or not isinstance(bindings[0], Assignment):
             return None
-        assignments = [a for a in scope.assignments[name] if isinstance(a, Assignment)]
-        if len(assignments) != 1:
-            return None
-        target = assignments[0].node
-        if isinstance(target, cst.ImportFrom):
-            return there._imported_value(target, name, depth + 1)
-        value = _assigned_value(context, target) if isinstance(target, cst.Name) else None
-        return (context, value) if value is not None else None
+        node = bindings[0].node
+        if isinstance(node, cst.ImportFrom):
+            return there._defined_where(node, name, depth + 1)
+        return context, node
 
     def client_from_project(self, request: Request, depth: int = 0) -> bool:
         """A request recognised by its method shape whose client object is imported from a
@@ -658,9 +659,11 @@ class ValueFlow:
         if project.is_public(module) and not exported.startswith("_"):
             raise Unfollowable(f"`{exported}` is public API of `{module}` (`public-api` setting): "
                                "callers outside the project may pass other values")
+        visited = {path}
         for binding in project.bindings(module, exported):  # re-exports too: callers import them
             if binding.importer == path:
                 continue
+            visited.add(binding.importer)
             if binding.kind == "star":
                 raise Unfollowable(f"{display_path(binding.importer)}:{binding.line} imports everything "
                                    f"(`*`) from the module of `{exported}`")
@@ -671,15 +674,13 @@ class ValueFlow:
             local = {binding.local if binding.kind == "name" else exported}
             if constructor is not None:
                 self._require_visible_constructions(context, constructor, local)
-            elif owner is None:
-                self._require_only_called_in(context, local, name)
-            if owner is not None and name != "__init__":
+                local |= {binding.local, "__init__"}  # also `obj.__init__(...)` called again
+            elif owner is not None:
                 local = {name}  # a method: its calls look like `obj.name(...)`
                 self._require_only_called_in(context, set(), name)
-            elif owner is not None:
-                local |= {binding.local, "__init__"}  # also `obj.__init__(...)` called again
+            else:
+                self._require_only_called_in(context, local, name)
             found.extend((context, call) for call in _calls_named(context, local))
-        visited = {path, *(binding.importer for binding in project.bindings(module, exported))}
         self._require_no_reach_from_elsewhere(project, module, exported, visited, constructor is not None)
         return found
 
@@ -1115,24 +1116,12 @@ def _called_function(context: ModuleContext, definition: cst.FunctionDef | cst.C
     if any(isinstance(statement, cst.BaseCompoundStatement) and
            not isinstance(statement, (cst.FunctionDef, cst.ClassDef)) for statement in body):
         return None  # an `if` or `try` in the body may define the constructor another way
-    bound = [name for statement in body for name in _names_bound(statement)]
+    bound = [name for name, _ in class_body_names(definition)]
     constructors = [statement for statement in body
                     if isinstance(statement, cst.FunctionDef) and statement.name.value == "__init__"]
     if len(constructors) != 1 or bound.count("__init__") != 1 or "__new__" in bound:
         return None
     return context, constructors[0]
-
-
-def _names_bound(statement: cst.BaseStatement | cst.BaseSmallStatement) -> list[str]:
-    """The names a statement of a class body binds: ``def``, ``class``, ``=``, ``+=``."""
-    if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
-        return [statement.name.value]
-    names: list[str] = []
-    for small in statement.body if isinstance(statement, cst.SimpleStatementLine) else []:
-        targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else \
-            [small.target] if isinstance(small, (cst.AnnAssign, cst.AugAssign)) else []
-        names.extend(target.value for target in targets if isinstance(target, cst.Name))
-    return names
 
 
 def _calls_named(context: ModuleContext, names: set[str]) -> list[cst.Call]:
