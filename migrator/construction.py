@@ -51,16 +51,13 @@ def anonymous_construction(context: ModuleContext) -> cst.CSTNode | None:
 
 def _type_reads(context: ModuleContext) -> Iterator[cst.Call]:
     """``type(x)`` (one argument: the type of ``x``, not a new class)."""
-    for node in context.nodes_of(cst.Call):
-        if isinstance(node, cst.Call) and isinstance(node.func, cst.Name) and \
-                node.func.value == "type" and len(node.args) == 1 and not node.args[0].star:
+    for node in context.calls_named(("type",)):
+        if isinstance(node.func, cst.Name) and len(node.args) == 1 and not node.args[0].star:
             yield node
 
 
 def _class_attributes(context: ModuleContext) -> Iterator[cst.Attribute]:
-    for node in context.nodes_of(cst.Attribute):
-        if isinstance(node, cst.Attribute) and node.attr.value == "__class__":
-            yield node
+    yield from context.attributes_named(("__class__",))
 
 
 def _class_parameter_uses(context: ModuleContext) -> Iterator[cst.Name]:
@@ -88,9 +85,7 @@ def _takes_the_class(function: cst.FunctionDef) -> bool:
 
 def _classmethods_made(context: ModuleContext) -> Iterator[cst.Call]:
     """``classmethod(function)`` called, not written as a decorator: the function gets the class."""
-    for node in context.nodes_of(cst.Call):
-        if isinstance(node, cst.Call) and attribute_chain(node.func)[-1:] == ["classmethod"]:
-            yield node
+    yield from context.calls_named(("classmethod",))
 
 
 def _names_in(body: cst.CSTNode, name: str) -> Iterator[cst.Name]:
@@ -286,17 +281,12 @@ def project_words(project: Project) -> ProjectWords:
 def dynamic_code(context: ModuleContext) -> cst.Call | None:
     """The first ``eval(...)`` or ``exec(...)`` of the module: code the tool cannot read, which
     may construct or call anything the module sees."""
-    for node in context.nodes_of(cst.Call):
-        if isinstance(node, cst.Call) and attribute_chain(node.func)[-1:] in (["eval"], ["exec"]):
-            return node
-    return None
+    found = context.calls_named(("eval", "exec"))
+    return found[0] if found else None
 
 
 def reinitialisation(context: ModuleContext) -> cst.CSTNode | None:
     """The first ``obj.__init__`` of the module that is not ``super().__init__``: an object
     given its constructor's arguments again."""
-    for node in context.nodes_of(cst.Attribute):
-        if isinstance(node, cst.Attribute) and node.attr.value == "__init__" and not (
-                isinstance(node.value, cst.Call) and attribute_chain(node.value.func) == ["super"]):
-            return node
-    return None
+    return next((node for node in context.attributes_named(("__init__",)) if not (
+        isinstance(node.value, cst.Call) and attribute_chain(node.value.func) == ["super"])), None)
