@@ -136,6 +136,13 @@ def too_large(display: str, size: int) -> Document:
 
 def analyse_bytes(candidate: Candidate, data: bytes, plan: Plan) -> tuple[FileOutcome, object]:
     """Read one file's bytes with its kind's reader; returns the outcome and the document."""
+    from migrator.parsing import collection_paused
+
+    with collection_paused():
+        return _analyse_bytes(candidate, data, plan)
+
+
+def _analyse_bytes(candidate: Candidate, data: bytes, plan: Plan) -> tuple[FileOutcome, object]:
     from migrator.sources.base import ReadRequest, as_record
 
     record = candidate.record and not candidate.explicit

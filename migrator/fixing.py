@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from migrator.engine import FileOutcome, Plan, analyse_bytes, prefiltered, run_files, unreadable
 from migrator.findings import Finding, Fix, FollowUp
+from migrator.parsing import collection_paused
 from migrator.rewrite import select_fixes, unique_edits, verify, wanted
 
 if TYPE_CHECKING:
@@ -60,6 +61,11 @@ def fix_bytes(candidate: Candidate, data: bytes, plan: FixRun) -> tuple[FixOutco
     ``MAX_ROUNDS``. Each round is verified against its own input; a round that fails
     verification is dropped and what the earlier rounds wrote stays.
     """
+    with collection_paused():
+        return _fix_rounds(candidate, data, plan)
+
+
+def _fix_rounds(candidate: Candidate, data: bytes, plan: FixRun) -> tuple[FixOutcome, bytes]:
     outcome, document = analyse_bytes(candidate, data, plan)
     result = FixOutcome(outcome.display, outcome.findings, outcome.texts, parsed=True)
     current = data

@@ -379,3 +379,54 @@ def test_attributes_by_name_are_the_attribute_nodes_with_that_name_in_source_ord
     every = context.nodes_of(cst.Attribute)
     expected = [node for node in every if isinstance(node, cst.Attribute) and node.attr.value in names]
     assert context.attributes_named(names) == expected
+
+
+# -- the cyclic collector, paused per file --------------------------------------------------
+
+
+@pytest.mark.parametrize("enabled_before", [True, False])
+def test_a_file_is_analysed_with_the_collector_paused_and_it_is_left_as_it_was(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, enabled_before: bool) -> None:
+    import gc
+
+    from migrator import analysis
+
+    seen: list[bool] = []
+    real = analysis.analyse_python
+
+    def spy(*args: object, **kwargs: object) -> analysis.Analysis:
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(analysis, "analyse_python", spy)
+    module = tmp_path / "client.py"
+    module.write_text('MODEL = "deepseek-chat"\n')
+    candidate = Candidate(module, "client.py", "python", True, False)
+    plan = Plan(codes=frozenset(ALL_CODES), today=TODAY_DT, target="deepseek-v4-flash")
+    (gc.enable if enabled_before else gc.disable)()
+    try:
+        outcome = engine.check_file(candidate, plan)
+        assert gc.isenabled() is enabled_before
+    finally:
+        gc.enable()
+    assert seen == [False]
+    assert [f.code for f in outcome.findings] == ["DSM001"]
+
+
+def test_the_collector_is_enabled_again_when_the_analysis_raises(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from migrator import analysis
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("analysis failed")
+
+    monkeypatch.setattr(analysis, "analyse_python", broken)
+    module = tmp_path / "client.py"
+    module.write_text('MODEL = "deepseek-chat"\n')
+    candidate = Candidate(module, "client.py", "python", True, False)
+    plan = Plan(codes=frozenset(ALL_CODES), today=TODAY_DT, target="deepseek-v4-flash")
+    with pytest.raises(RuntimeError):
+        engine.check_file(candidate, plan)
+    assert gc.isenabled()
