@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import gc
 import os
 import signal
 import sys
@@ -186,8 +187,12 @@ def _serve(requests: int, replies: int, preload: Sequence[str]) -> NoReturn:
         quiet = os.open(os.devnull, os.O_RDWR)
         for descriptor in (0, 1, 2):  # never hold the caller's pipes open, never write to them
             os.dup2(quiet, descriptor)
-        for name in preload:
-            import_module(name)
+        from migrator.parsing import collection_paused
+
+        with collection_paused():  # importing libcst makes ~300 dataclasses: no cycles to find
+            for name in preload:
+                import_module(name)
+        gc.freeze()  # what was imported is never garbage: later collections skip it
         while True:
             directory, function, args = _receive(requests)
             if os.getcwd() != directory:

@@ -126,6 +126,22 @@ def test_a_call_that_raises_in_the_worker_answers_none_and_stops_it() -> None:
     assert done.stdout.split() == ["3", "None", "None"]
 
 
+PRELOAD_COLLECTION = """
+import gc
+from migrator import warm
+warm.start(("json",))
+worker = warm.active()
+assert worker is not None
+print(worker.run(gc.isenabled), worker.run(gc.get_freeze_count) > 0)
+"""
+
+
+def test_the_worker_collects_garbage_again_once_it_has_imported_the_analysis() -> None:
+    done = subprocess.run([sys.executable, "-c", PRELOAD_COLLECTION], capture_output=True,
+                          text=True, check=True)
+    assert done.stdout.split() == ["True", "True"]
+
+
 @pytest.mark.parametrize(("argv", "expected"), [
     (["check", "."], True),
     (["check"], True),
