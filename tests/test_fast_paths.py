@@ -384,6 +384,13 @@ def test_attributes_by_name_are_the_attribute_nodes_with_that_name_in_source_ord
 # -- the cyclic collector, paused per file --------------------------------------------------
 
 
+def _one_retired_id(tmp_path: Path) -> tuple[Candidate, Plan]:
+    module = tmp_path / "client.py"
+    module.write_text('MODEL = "deepseek-chat"\n')
+    candidate = Candidate(module, "client.py", "python", True, False)
+    return candidate, Plan(codes=frozenset(ALL_CODES), today=TODAY_DT, target="deepseek-v4-flash")
+
+
 @pytest.mark.parametrize("enabled_before", [True, False])
 def test_a_file_is_analysed_with_the_collector_paused_and_it_is_left_as_it_was(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, enabled_before: bool) -> None:
@@ -399,10 +406,7 @@ def test_a_file_is_analysed_with_the_collector_paused_and_it_is_left_as_it_was(
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(analysis, "analyse_python", spy)
-    module = tmp_path / "client.py"
-    module.write_text('MODEL = "deepseek-chat"\n')
-    candidate = Candidate(module, "client.py", "python", True, False)
-    plan = Plan(codes=frozenset(ALL_CODES), today=TODAY_DT, target="deepseek-v4-flash")
+    candidate, plan = _one_retired_id(tmp_path)
     (gc.enable if enabled_before else gc.disable)()
     try:
         outcome = engine.check_file(candidate, plan)
@@ -423,10 +427,7 @@ def test_the_collector_is_enabled_again_when_the_analysis_raises(
         raise RuntimeError("analysis failed")
 
     monkeypatch.setattr(analysis, "analyse_python", broken)
-    module = tmp_path / "client.py"
-    module.write_text('MODEL = "deepseek-chat"\n')
-    candidate = Candidate(module, "client.py", "python", True, False)
-    plan = Plan(codes=frozenset(ALL_CODES), today=TODAY_DT, target="deepseek-v4-flash")
+    candidate, plan = _one_retired_id(tmp_path)
     with pytest.raises(RuntimeError):
         engine.check_file(candidate, plan)
     assert gc.isenabled()
