@@ -20,6 +20,9 @@ MAX_FILES_READ_FIRST = 64
 
 
 def run() -> None:
+    from migrator import dataclass_code
+
+    dataclass_code.install()
     from migrator import warm
 
     argv = sys.argv[1:]

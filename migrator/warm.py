@@ -193,6 +193,9 @@ def _serve(requests: int, replies: int, preload: Sequence[str]) -> NoReturn:
             for name in preload:
                 import_module(name)
         gc.freeze()  # what was imported is never garbage: later collections skip it
+        from migrator import dataclass_code
+
+        dataclass_code.save()  # this process ends with os._exit: no atexit
         while True:
             directory, function, args = _receive(requests)
             if os.getcwd() != directory:
