@@ -39,7 +39,8 @@ MOST_ENTRIES = 4000
 
 
 class CodeMemo:
-    """Compiled code per source text, loaded from (and saved to) one file."""
+    """Compiled code per source text (as marshal bytes: a run loads only the code it uses),
+loaded from (and saved to) one file."""
 
     def __init__(self, path: str | None) -> None:
         self.path = path
@@ -51,12 +52,24 @@ class CodeMemo:
         """``builtins.exec``, compiling each text once."""
         if type(source) is str:
             self.used.add(source)
-            code = self.codes.get(source)
-            if code is None:
-                code = self.codes[source] = compile(source, "<string>", "exec", dont_inherit=True)
-                self.added += 1
-            source = code
+            source = self.code_of(source)
         builtins.exec(source, globals, locals, **options)  # type: ignore[arg-type]
+
+    def code_of(self, text: str) -> CodeType:
+        """The kept code of ``text`` (read from its bytes at its first use), else its code
+        compiled now."""
+        kept = self.codes.get(text)
+        if kept is not None:
+            try:
+                code = marshal.loads(kept)
+            except (EOFError, ValueError, TypeError):
+                code = None
+            if type(code) is CodeType:
+                return code
+        code = compile(text, "<string>", "exec", dont_inherit=True)
+        self.codes[text] = marshal.dumps(code)
+        self.added += 1
+        return code
 
     def save(self) -> None:
         """Write the entries to the file when this process compiled any (not under
@@ -79,7 +92,7 @@ class CodeMemo:
         self.added = 0
 
 
-def load(path: str | None) -> dict[str, CodeType]:
+def load(path: str | None) -> dict[str, bytes]:
     """The file's entries; none when it is missing, unreadable or not one of ours."""
     if path is None:
         return {}
@@ -97,8 +110,7 @@ def load(path: str | None) -> dict[str, CodeType]:
         return {}
     if not isinstance(entries, dict):
         return {}
-    return {text: code for text, code in entries.items()
-            if type(text) is str and type(code) is CodeType}
+    return {text: code for text, code in entries.items() if type(text) is str and type(code) is bytes}
 
 
 def default_path() -> str | None:

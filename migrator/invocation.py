@@ -161,11 +161,11 @@ def resolve(paths: tuple[str, ...], options: Options) -> Invocation:
 
 
 def cache_dir(options: Options, settings: Settings) -> Path | None:
-    from migrator.cache import CACHE_DIR_NAME
+    from migrator.discovery import CACHE_DIRECTORY  # not migrator.cache: hashlib, tempfile
 
     if options.no_cache or not settings.cache:
         return None
-    return Path(settings.project_root or Path.cwd()) / CACHE_DIR_NAME
+    return Path(settings.project_root or Path.cwd()) / CACHE_DIRECTORY
 
 
 def discovery_options(settings: Settings) -> DiscoveryOptions:

@@ -108,8 +108,9 @@ def test_a_class_defined_through_the_memo_works_and_its_code_is_kept(
     b"\0\0\r\n" + FORMAT + marshal.dumps({}),  # another Python's magic number
     MAGIC_NUMBER + b"dataclass-code 0\n" + marshal.dumps({}),
     MAGIC_NUMBER + FORMAT + marshal.dumps(["a", "list"]),
-    MAGIC_NUMBER + FORMAT + marshal.dumps({"def f(): pass": "not code", 3: compile("1", "", "eval")}),
-], ids=["empty", "garbage", "truncated", "other-python", "other-format", "not-a-dict", "not-code"])
+    MAGIC_NUMBER + FORMAT + marshal.dumps({"def f(): pass": "not bytes",
+                                           3: marshal.dumps(compile("1", "", "eval"))}),
+], ids=["empty", "garbage", "truncated", "other-python", "other-format", "not-a-dict", "not-bytes"])
 def test_a_file_that_proves_nothing_is_ignored_and_rewritten(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: bytes) -> None:
     path = tmp_path / "kept.marshal"
@@ -120,6 +121,21 @@ def test_a_file_that_proves_nothing_is_ignored_and_rewritten(
     assert defined(1).x == 1
     memo.save()
     assert load(str(path)).keys() == memo.codes.keys() != set()
+
+
+def test_kept_bytes_that_are_not_code_are_compiled_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = str(tmp_path / "kept.marshal")
+    memo = CodeMemo(path)
+    define(memo, monkeypatch, "x")
+    memo.save()
+    for broken in (b"\xff not marshal", marshal.dumps(5)):
+        entries = {text: broken for text in load(path)}
+        Path(path).write_bytes(MAGIC_NUMBER + FORMAT + marshal.dumps(entries))
+        again = CodeMemo(path)
+        defined = define(again, monkeypatch, "x")
+        assert defined(4) == defined(x=4) and repr(defined(4)) == "Defined(x=4)"
+        assert again.added == len(entries)
 
 
 def test_two_processes_saving_at_once_keep_both_their_entries(
