@@ -33,14 +33,14 @@ from types import CodeType
 from typing import Any
 
 FORMAT = b"dataclass-code 1\n"
-# More entries than the tool and libcst ever define (about 800): past it, a file is
+# More entries than the tool and libcst ever define (about 1,000): past it, a file is
 # written with this process's entries only, so texts of old versions do not pile up.
 MOST_ENTRIES = 4000
 
 
 class CodeMemo:
-    """Compiled code per source text (as marshal bytes: a run loads only the code it uses),
-loaded from (and saved to) one file."""
+    """Compiled code per source text, loaded from (and saved to) one file; kept as marshal
+    bytes, so a run makes code objects only of the texts it uses."""
 
     def __init__(self, path: str | None) -> None:
         self.path = path
