@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from functools import lru_cache
@@ -28,6 +26,7 @@ from typing import Any
 from migrator import __version__
 from migrator.catalog import Catalog
 from migrator.discovery import CACHE_DIRECTORY, ensure_cache_directory
+from migrator.fileio import replace_whole
 from migrator.findings import Finding, Fix, RequestRef, Severity, Span, TextEdit
 
 CACHE_DIR_NAME = CACHE_DIRECTORY
@@ -118,14 +117,7 @@ class ResultsCache:
         target = self._entry_path(key)
         try:
             self._prepare(target.parent)
-            handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
-            try:
-                with os.fdopen(handle, "w", encoding="utf-8") as out:
-                    json.dump(entry, out)
-                os.replace(temporary, target)
-            except BaseException:
-                Path(temporary).unlink(missing_ok=True)
-                raise
+            replace_whole(target, json.dumps(entry).encode("utf-8"), ".tmp-", ".json")
         except OSError:
             return
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import atexit
 import builtins
-import contextlib
 import marshal
 import os
 import sys
@@ -79,15 +78,13 @@ class CodeMemo:
         merged = {**load(self.path), **self.codes}
         if len(merged) > MOST_ENTRIES:
             merged = {text: code for text, code in self.codes.items() if text in self.used}
-        temporary = f"{self.path}.{os.getpid()}.tmp"
+        from migrator.fileio import replace_whole  # only now: it imports tempfile
+
         try:
             os.makedirs(os.path.dirname(self.path), exist_ok=True)
-            with open(temporary, "wb") as stream:
-                stream.write(MAGIC_NUMBER + FORMAT + marshal.dumps(merged))
-            os.replace(temporary, self.path)
+            data = MAGIC_NUMBER + FORMAT + marshal.dumps(merged)
+            replace_whole(self.path, data, ".dataclass-code.", ".tmp")
         except OSError:  # a read-only install: compiled each run, as without the file
-            with contextlib.suppress(OSError):
-                os.remove(temporary)
             return
         self.added = 0
 

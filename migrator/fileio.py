@@ -1,4 +1,5 @@
-"""Replacing a file atomically, and only if nobody changed it since we read it."""
+"""Replacing a file atomically, and only if nobody changed it since we read it; writing a
+file of the tool's own (a cache) so that readers see all of it or none."""
 
 from __future__ import annotations
 
@@ -53,6 +54,22 @@ def atomic_write(path: str | Path, data: bytes, expected: Snapshot | None = None
             os.unlink(temporary)
         raise
     _sync_directory(directory)
+
+
+def replace_whole(path: str | Path, data: bytes, prefix: str, suffix: str) -> None:
+    """Put ``data`` at ``path`` through a temporary file in its directory (named with
+    ``prefix`` and ``suffix``) and a rename: a reader, another run among them, sees the old
+    file or the new one, never part of one. Raises what the writing raises, and leaves no
+    temporary file whatever happens."""
+    descriptor, temporary = tempfile.mkstemp(dir=os.path.dirname(path) or ".", prefix=prefix, suffix=suffix)
+    try:
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 def check_writable(path: str | Path, expected: Snapshot | None = None) -> os.stat_result:

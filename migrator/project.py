@@ -22,7 +22,6 @@ import ast
 import json
 import os
 import re
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -297,18 +296,12 @@ class ImportIndex:
                       for path, (stamp, imports) in sorted(self.entries.items()) if path in wanted},
         }
         from migrator.discovery import ensure_cache_directory
+        from migrator.fileio import replace_whole
 
-        directory = os.path.dirname(self.path)
         try:
-            ensure_cache_directory(Path(directory))
-            handle, temporary = tempfile.mkstemp(dir=directory, prefix=".imports-", suffix=".tmp")
-            try:
-                with os.fdopen(handle, "w", encoding="utf-8") as out:
-                    json.dump(data, out, separators=(",", ":"))
-                os.replace(temporary, self.path)
-            except BaseException:
-                Path(temporary).unlink(missing_ok=True)
-                raise
+            ensure_cache_directory(Path(os.path.dirname(self.path)))
+            text = json.dumps(data, separators=(",", ":"))
+            replace_whole(self.path, text.encode("utf-8"), ".imports-", ".tmp")
         except OSError:
             return  # an index that cannot be written is no error: the next run reads again
 
